@@ -1,0 +1,104 @@
+#include "model/cpu.hpp"
+
+#include <algorithm>
+
+#include "util/parse.hpp"
+
+namespace lensfs {
+
+CpuSet::CpuSet(std::vector<unsigned> cpus) : cpus_(std::move(cpus)) {
+    std::sort(cpus_.begin(), cpus_.end());
+    cpus_.erase(std::unique(cpus_.begin(), cpus_.end()), cpus_.end());
+}
+
+namespace {
+
+bool parse_range(std::string_view item, std::vector<unsigned>& out) {
+    auto [lo_text, hi_text] = split_first(item, '-');
+    auto lo = parse_u64(lo_text);
+    auto hi = item.find('-') == std::string_view::npos ? lo : parse_u64(hi_text);
+    if (!lo || !hi || *lo > *hi || *hi > kMaxCpuId) {
+        return false;
+    }
+    for (auto cpu = *lo; cpu <= *hi; ++cpu) {
+        out.push_back(static_cast<unsigned>(cpu));
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<CpuSet> CpuSet::parse(std::string_view text) {
+    text = trim(text);
+    std::vector<unsigned> cpus;
+    while (!text.empty()) {
+        auto [item, rest] = split_first(text, ',');
+        if (!parse_range(item, cpus)) {
+            return std::nullopt;
+        }
+        if (rest.empty() && text.size() > item.size()) {
+            return std::nullopt; // trailing comma
+        }
+        text = rest;
+    }
+    return CpuSet(std::move(cpus));
+}
+
+CpuSet CpuSet::first(unsigned count) {
+    std::vector<unsigned> cpus(count);
+    for (unsigned i = 0; i < count; ++i) {
+        cpus[i] = i;
+    }
+    return CpuSet(std::move(cpus));
+}
+
+std::string CpuSet::format() const {
+    std::string out;
+    for (std::size_t i = 0; i < cpus_.size();) {
+        std::size_t j = i;
+        while (j + 1 < cpus_.size() && cpus_[j + 1] == cpus_[j] + 1) {
+            ++j;
+        }
+        if (!out.empty()) {
+            out += ',';
+        }
+        out += std::to_string(cpus_[i]);
+        if (j > i) {
+            out += '-';
+            out += std::to_string(cpus_[j]);
+        }
+        i = j + 1;
+    }
+    return out;
+}
+
+bool CpuSet::contains(unsigned cpu) const {
+    return std::binary_search(cpus_.begin(), cpus_.end(), cpu);
+}
+
+CpuSet CpuSet::truncated(std::size_t count) const {
+    if (count >= cpus_.size()) {
+        return *this;
+    }
+    return CpuSet(std::vector<unsigned>(cpus_.begin(), cpus_.begin() + static_cast<long>(count)));
+}
+
+unsigned cpus_for_limit(const CpuLimit& limit) {
+    if (limit.period_us == 0) {
+        return 1;
+    }
+    std::uint64_t n = (limit.quota_us + limit.period_us - 1) / limit.period_us;
+    if (n == 0) {
+        return 1;
+    }
+    return n > kMaxCpuId + 1 ? kMaxCpuId + 1 : static_cast<unsigned>(n);
+}
+
+CpuSet visible_cpus(const CpuSet& cpuset, const std::optional<CpuLimit>& limit, bool quota_view) {
+    if (!quota_view || !limit) {
+        return cpuset;
+    }
+    return cpuset.truncated(cpus_for_limit(*limit));
+}
+
+} // namespace lensfs

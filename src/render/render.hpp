@@ -1,0 +1,53 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/cpu.hpp"
+#include "model/host.hpp"
+#include "model/memory.hpp"
+
+/// Pure renderers: (host facts, container facts, now) -> the text of one virtual file.
+/// They do no I/O and cannot fail: a container value that is missing falls back to the host's.
+/// Each appends to @p out (callers clear it), so a buffer can be reused across reads.
+namespace lensfs::render {
+
+/// /proc/meminfo. MemTotal = min(host, limit); MemFree = MemTotal - usage; breakdown from
+/// memory.stat; no field underflows, none exceeds MemTotal (SwapTotal for swap fields).
+/// With no readable usage the host's file is reproduced unchanged.
+void meminfo(const HostMeminfo& host, const MemoryStats& mem, std::string& out);
+
+/// /proc/cpuinfo: the host blocks of the @p visible CPUs, renumbered from 0.
+void cpuinfo(const HostCpuinfo& host, const CpuSet& visible, std::string& out);
+
+/// What /proc/stat needs beyond the host's file.
+struct StatInput {
+    const CpuSet* visible = nullptr;   ///< host CPU numbers the container sees
+    const CpuUsage* usage = nullptr;   ///< the cgroup's CPU time; nullptr when unreadable
+    double container_uptime_s = 0;     ///< elapsed time since the container started
+    unsigned ticks_per_second = 100;   ///< USER_HZ
+};
+
+/// /proc/stat: one "cpuN" line per visible CPU renumbered from 0, user/system from the cgroup,
+/// idle = elapsed - busy; the aggregate line is the sum; the other lines are the host's.
+void stat(const HostStat& host, const StatInput& in, std::string& out);
+
+/// What /proc/uptime needs.
+struct UptimeInput {
+    HostUptime host;
+    double container_uptime_s = 0;       ///< now - container start (CLOCK_BOOTTIME)
+    unsigned visible_cpus = 1;
+    std::optional<double> cpu_usage_s;   ///< the cgroup's CPU time; nullopt when unreadable
+};
+
+/// /proc/uptime: "uptime idle"; idle = uptime * cpus - usage, clamped to [0, uptime * cpus].
+void uptime(const UptimeInput& in, std::string& out);
+
+/// /proc/swaps: the header, plus one line for the container's swap when it has any.
+/// @p host_swap_total_kb is the host's SwapTotal.
+void swaps(std::uint64_t host_swap_total_kb, const MemoryStats& mem, std::string& out);
+
+/// A CPU list file such as /sys/devices/system/cpu/online: "0-(n-1)\n" for n visible CPUs.
+void cpu_list(std::size_t visible_count, std::string& out);
+
+} // namespace lensfs::render

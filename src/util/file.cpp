@@ -1,0 +1,121 @@
+#include "util/file.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <string_view>
+#include <unistd.h>
+
+namespace lensfs {
+
+Result<UniqueFd> open_dir_at(int dirfd, const char* path) {
+    int fd = ::openat(dirfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return make_error(errno, path);
+    }
+    return UniqueFd(fd);
+}
+
+namespace {
+
+// Reads until EOF. procfs and cgroupfs may return short reads before the end.
+Status read_all(int fd, const char* name, std::string& out, std::size_t limit) {
+    out.clear();
+    std::size_t used = 0;
+    for (;;) {
+        if (out.size() - used < 1024) {
+            out.resize(used + (used < 4096 ? 4096 : used));
+        }
+        std::size_t room = out.size() - used;
+        ssize_t n = ::read(fd, out.data() + used, room);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            out.clear();
+            return make_error(errno, name);
+        }
+        if (n == 0) {
+            break;
+        }
+        used += static_cast<std::size_t>(n);
+        if (used > limit) {
+            out.clear();
+            return make_error(EFBIG, name);
+        }
+    }
+    out.resize(used);
+    return Ok{};
+}
+
+} // namespace
+
+Status read_file_at(int dirfd, const char* name, std::string& out, std::size_t limit) {
+    UniqueFd fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+    if (!fd) {
+        out.clear();
+        return make_error(errno, name);
+    }
+    return read_all(fd.get(), name, out, limit);
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t limit) {
+    std::string out;
+    Status st = read_file_at(AT_FDCWD, path.c_str(), out, limit);
+    if (!st) {
+        return Error{st.error().code, path};
+    }
+    return out;
+}
+
+namespace {
+
+Status write_all(int fd, std::string_view data, const std::string& path) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return make_error(errno, path);
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return Ok{};
+}
+
+std::string parent_dir(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) {
+        return ".";
+    }
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+} // namespace
+
+Status write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
+    std::string tmp = path + ".tmp";
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+    if (!fd) {
+        return make_error(errno, tmp);
+    }
+    Status st = write_all(fd.get(), data, tmp);
+    if (st && ::fsync(fd.get()) != 0) {
+        st = make_error(errno, tmp);
+    }
+    fd.reset();
+    if (st && ::rename(tmp.c_str(), path.c_str()) != 0) {
+        st = make_error(errno, path);
+    }
+    if (!st) {
+        ::unlink(tmp.c_str());
+        return st;
+    }
+    UniqueFd dir(::open(parent_dir(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir && ::fsync(dir.get()) != 0) {
+        return make_error(errno, parent_dir(path));
+    }
+    return Ok{};
+}
+
+} // namespace lensfs

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "util/result.hpp"
+#include "util/unique_fd.hpp"
+
+namespace lensfs {
+
+/// Largest file the readers accept; accounting and /proc files are far smaller.
+inline constexpr std::size_t kMaxFileSize = 4u << 20;
+
+/// Opens directory @p path relative to @p dirfd (AT_FDCWD for absolute paths) as an O_PATH fd,
+/// suitable as the base of later openat() calls.
+Result<UniqueFd> open_dir_at(int dirfd, const char* path);
+
+/// Reads the whole file @p name relative to @p dirfd into @p out, reusing its capacity.
+/// Refuses symlinks in the last component and files over @p limit bytes (EFBIG).
+Status read_file_at(int dirfd, const char* name, std::string& out,
+                    std::size_t limit = kMaxFileSize);
+
+/// Reads a whole file by path. Convenience for cold paths (start-up, CLI, tests).
+Result<std::string> read_file(const std::string& path, std::size_t limit = kMaxFileSize);
+
+/// Writes @p data to @p path atomically: temporary file, fsync, rename, fsync of the directory.
+Status write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0600);
+
+} // namespace lensfs
