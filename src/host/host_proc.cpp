@@ -1,0 +1,145 @@
+#include "host/host_proc.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+#include "host/proc_files.hpp"
+#include "host/process.hpp"
+#include "util/file.hpp"
+
+namespace lensfs::host {
+
+namespace {
+
+/// "<pid>/<leaf>" in a stack buffer: built on every read, so no allocation.
+class PidPath {
+public:
+    PidPath(pid_t pid, std::string_view leaf) {
+        auto result = fmt::format_to_n(buf_, sizeof(buf_) - 1, "{}/{}", pid, leaf);
+        *result.out = '\0';
+    }
+    [[nodiscard]] const char* c_str() const { return buf_; }
+
+private:
+    char buf_[64];
+};
+
+Error bad_pid(pid_t pid) { return make_error(EINVAL, fmt::format("pid {}", pid)); }
+
+} // namespace
+
+Result<HostProc> HostProc::open(const std::string& proc_root) {
+    auto fd = open_dir_at(AT_FDCWD, proc_root.c_str());
+    if (!fd) {
+        return fd.error();
+    }
+    return HostProc(std::move(*fd), proc_root);
+}
+
+Status HostProc::read(const char* name, std::string& out) const {
+    if (name == nullptr || name[0] == '\0' || name[0] == '/') {
+        return make_error(EINVAL, fmt::format("{}: not a relative name", root_));
+    }
+    Status st = read_file_at(fd_.get(), name, out);
+    if (!st) {
+        return make_error(st.error().code, fmt::format("{}/{}", root_, name));
+    }
+    return Ok{};
+}
+
+namespace {
+
+/// Reads @p name below @p proc and parses it; a parse error names the file.
+template <typename T>
+Result<T> read_parsed(const HostProc& proc, const char* name, std::string& scratch,
+                      Result<T> (*parse)(std::string_view)) {
+    Status st = proc.raw(name, scratch);
+    if (!st) {
+        return st.error();
+    }
+    Result<T> parsed = parse(scratch);
+    if (!parsed) {
+        return make_error(parsed.error().code,
+                          fmt::format("{}/{}", proc.root(), parsed.error().context));
+    }
+    return parsed;
+}
+
+} // namespace
+
+Status HostProc::raw(const char* name, std::string& out) const { return read(name, out); }
+
+Result<HostMeminfo> HostProc::meminfo(std::string& scratch) const {
+    return read_parsed(*this, "meminfo", scratch, &parse_meminfo);
+}
+
+Result<HostStat> HostProc::stat(std::string& scratch) const {
+    return read_parsed(*this, "stat", scratch, &parse_stat);
+}
+
+Result<HostCpuinfo> HostProc::cpuinfo(std::string& scratch) const {
+    return read_parsed(*this, "cpuinfo", scratch, &parse_cpuinfo);
+}
+
+Result<HostUptime> HostProc::uptime(std::string& scratch) const {
+    return read_parsed(*this, "uptime", scratch, &parse_uptime);
+}
+
+Result<pid_t> HostProc::ppid(pid_t pid, std::string& scratch) const {
+    if (pid <= 0) {
+        return bad_pid(pid);
+    }
+    PidPath path(pid, "status");
+    Status st = read(path.c_str(), scratch);
+    if (!st) {
+        return st.error();
+    }
+    auto ppid = parse_ppid(scratch);
+    if (!ppid) {
+        return make_error(EINVAL, fmt::format("{}/{}: no PPid line", root_, path.c_str()));
+    }
+    return *ppid;
+}
+
+Result<std::uint64_t> HostProc::starttime_ticks(pid_t pid, std::string& scratch) const {
+    if (pid <= 0) {
+        return bad_pid(pid);
+    }
+    PidPath path(pid, "stat");
+    Status st = read(path.c_str(), scratch);
+    if (!st) {
+        return st.error();
+    }
+    auto ticks = parse_starttime_ticks(scratch);
+    if (!ticks) {
+        return make_error(EINVAL, fmt::format("{}/{}: no start time", root_, path.c_str()));
+    }
+    return *ticks;
+}
+
+Result<std::uint64_t> HostProc::pidns_inode(pid_t pid) const {
+    if (pid <= 0) {
+        return bad_pid(pid);
+    }
+    PidPath path(pid, "ns/pid");
+    struct stat st {};
+    // Following the magic link is the point: its target is the namespace inode.
+    if (::fstatat(fd_.get(), path.c_str(), &st, 0) != 0) {
+        int code = errno;
+        return make_error(code, fmt::format("{}/{}", root_, path.c_str()));
+    }
+    return static_cast<std::uint64_t>(st.st_ino);
+}
+
+Status HostProc::cgroup_text(pid_t pid, std::string& out) const {
+    if (pid <= 0) {
+        return bad_pid(pid);
+    }
+    PidPath path(pid, "cgroup");
+    return read(path.c_str(), out);
+}
+
+} // namespace lensfs::host
