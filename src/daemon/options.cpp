@@ -1,0 +1,120 @@
+#include "daemon/options.hpp"
+
+#include <getopt.h>
+
+#include "util/parse.hpp"
+
+namespace lensfs::daemon {
+
+namespace {
+
+enum LongOnly : int {
+    kCgroupRoot = 256,
+    kThreads,
+    kNoCpuQuotaView,
+    kFuseDebug,
+};
+
+constexpr option kLongOptions[] = {
+    {"foreground", no_argument, nullptr, 'f'},
+    {"debug", no_argument, nullptr, 'd'},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {"cgroup-root", required_argument, nullptr, kCgroupRoot},
+    {"threads", required_argument, nullptr, kThreads},
+    {"no-cpu-quota-view", no_argument, nullptr, kNoCpuQuotaView},
+    {"fuse-debug", no_argument, nullptr, kFuseDebug},
+    {nullptr, 0, nullptr, 0},
+};
+
+Status apply(int opt, const char* arg, Options& o) {
+    switch (opt) {
+    case 'f':
+        o.foreground = true;
+        break;
+    case 'd':
+        o.debug = true;
+        break;
+    case 'h':
+        o.help = true;
+        break;
+    case 'V':
+        o.version = true;
+        break;
+    case kCgroupRoot:
+        o.cgroup_root = arg;
+        break;
+    case kThreads: {
+        auto n = parse_u64(arg);
+        if (!n || *n < 1 || *n > 64) {
+            return Error{EINVAL, "--threads takes a number from 1 to 64"};
+        }
+        o.threads = static_cast<unsigned>(*n);
+        break;
+    }
+    case kNoCpuQuotaView:
+        o.cpu_quota_view = false;
+        break;
+    case kFuseDebug:
+        o.fuse_debug = true;
+        break;
+    default:
+        return Error{EINVAL, "unknown option (try --help)"};
+    }
+    return Ok{};
+}
+
+} // namespace
+
+Result<Options> parse_options(int argc, char** argv) {
+    Options o;
+    optind = 1;
+    opterr = 0;
+    int opt = 0;
+    while ((opt = getopt_long(argc, argv, "fdhV", kLongOptions, nullptr)) != -1) {
+        if (opt == '?') {
+            return Error{EINVAL, std::string("unknown option or missing argument: ") +
+                                     (optind > 0 && optind <= argc ? argv[optind - 1] : "?") +
+                                     " (try --help)"};
+        }
+        if (Status st = apply(opt, optarg, o); !st) {
+            return std::move(st).error();
+        }
+    }
+    if (optind < argc) {
+        o.mountpoint = argv[optind++];
+    }
+    if (optind < argc) {
+        return Error{EINVAL, std::string("unexpected argument: ") + argv[optind]};
+    }
+    return o;
+}
+
+const char* usage_text() {
+    return R"(Usage: lensfs [OPTIONS] [MOUNTPOINT]
+
+Serves container-aware views of /proc files over FUSE. A process that reads
+MOUNTPOINT/proc/meminfo (or cpuinfo, stat, uptime, swaps, loadavg, diskstats) or
+MOUNTPOINT/sys/devices/system/cpu/online sees the figures of its own container,
+computed from its cgroup. MOUNTPOINT defaults to /var/lib/lensfs and is created
+if missing.
+
+Options:
+  -f, --foreground         stay in the foreground and log to stderr
+                           (otherwise detach and log to syslog)
+  -d, --debug              log debug messages
+      --cgroup-root DIR    read cgroup files from DIR instead of the host's cgroup
+                           mounts; DIR is laid out like /sys/fs/cgroup (a cgroup2
+                           tree, or one directory per v1 hierarchy plus an optional
+                           "unified" cgroup2 tree). For tests and debugging.
+      --threads N          serve with at most N FUSE worker threads (1-64, default 8)
+      --no-cpu-quota-view  show the whole cpuset, ignoring CPU quotas
+      --fuse-debug         print libfuse's trace of every request (very verbose)
+  -h, --help               show this help and exit
+  -V, --version            show the version and exit
+
+SIGINT or SIGTERM unmounts and exits. See lensfs(8).
+)";
+}
+
+} // namespace lensfs::daemon

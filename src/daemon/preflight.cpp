@@ -1,0 +1,70 @@
+#include "daemon/preflight.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lensfs::daemon {
+
+namespace {
+
+Status make_dirs(const std::string& path) {
+    for (std::size_t pos = 1; pos <= path.size(); ++pos) {
+        if (pos != path.size() && path[pos] != '/') {
+            continue;
+        }
+        std::string prefix = path.substr(0, pos);
+        if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+            return Error{errno, fmt::format("cannot create mountpoint {}", prefix)};
+        }
+    }
+    return Ok{};
+}
+
+Status check_mountpoint(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOTCONN) {
+            return Error{ENOTCONN, fmt::format("{} is a stale FUSE mount of a daemon that is gone; "
+                                               "unmount it first (fusermount3 -u {})",
+                                               path, path)};
+        }
+        return Error{errno, fmt::format("cannot use mountpoint {}", path)};
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return Error{ENOTDIR, fmt::format("mountpoint {} is not a directory", path)};
+    }
+    struct stat parent {};
+    if (::stat((path + "/..").c_str(), &parent) == 0 &&
+        (parent.st_dev != st.st_dev || parent.st_ino == st.st_ino)) {
+        return Error{EBUSY, fmt::format("mountpoint {} is busy: something is already mounted "
+                                        "there (another lensfs or LXCFS?)",
+                                        path)};
+    }
+    return Ok{};
+}
+
+} // namespace
+
+Status preflight(const std::string& mountpoint) {
+    if (::geteuid() != 0) {
+        return Error{EPERM, "must run as root: lensfs reads every process's cgroup and mounts "
+                            "with allow_other"};
+    }
+    if (::access("/dev/fuse", R_OK | W_OK) != 0) {
+        return Error{errno, "/dev/fuse is not available (load the fuse module, or give the "
+                            "container the device)"};
+    }
+    if (mountpoint.empty() || mountpoint.front() != '/') {
+        return Error{EINVAL, fmt::format("mountpoint must be an absolute path, not '{}'",
+                                         mountpoint)};
+    }
+    if (Status st = make_dirs(mountpoint); !st) {
+        return st;
+    }
+    return check_mountpoint(mountpoint);
+}
+
+} // namespace lensfs::daemon

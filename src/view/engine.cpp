@@ -1,0 +1,159 @@
+#include "view/engine.hpp"
+
+#include <ctime>
+#include <unistd.h>
+
+#include "util/log.hpp"
+
+namespace lensfs::view {
+
+namespace {
+
+constexpr std::string_view kInitScope = "/init.scope";
+
+// systemd inside a container moves its own init to <container>/init.scope.
+void drop_init_scope(std::optional<std::string>& path) {
+    if (!path || path->size() <= kInitScope.size() ||
+        std::string_view(*path).substr(path->size() - kInitScope.size()) != kInitScope) {
+        return;
+    }
+    path->resize(path->size() - kInitScope.size());
+    if (path->empty()) {
+        *path = "/";
+    }
+}
+
+bool within(std::string_view path, std::string_view root) {
+    if (root == "/") {
+        return true;
+    }
+    return path.substr(0, root.size()) == root &&
+           (path.size() == root.size() || path[root.size()] == '/');
+}
+
+} // namespace
+
+std::string_view source_name(Source s) {
+    switch (s) {
+    case Source::host:
+        return "host";
+    case Source::registry:
+        return "registry";
+    case Source::pid_namespace:
+        return "pid-namespace";
+    case Source::own_cgroup:
+        return "own-cgroup";
+    }
+    return "?";
+}
+
+double boottime_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+Engine::Engine(cgroup::Layout layout, host::HostProc proc, Options options)
+    : layout_(std::move(layout)), proc_(std::move(proc)), options_(options), reader_(layout_) {
+    self_pidns_ = proc_.pidns_inode(::getpid()).value_or(0);
+    long ticks = ::sysconf(_SC_CLK_TCK);
+    ticks_per_second_ = ticks > 0 ? static_cast<unsigned>(ticks) : 100;
+}
+
+bool Engine::at_root(const cgroup::ProcCgroups& cg) const {
+    for (auto c : {cgroup::Controller::memory, cgroup::Controller::cpu,
+                   cgroup::Controller::cpuacct, cgroup::Controller::cpuset}) {
+        const auto& path = layout_.path_for(cg, c);
+        if (path && *path != "/") {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<Container> Engine::from_registry(const cgroup::ProcCgroups& cg) {
+    if (!lookup_) {
+        return std::nullopt;
+    }
+    std::optional<ContainerRecord> record;
+    if (cg.unified) {
+        record = lookup_(*cg.unified);
+    }
+    for (std::size_t i = 0; !record && i < cg.v1.size(); ++i) {
+        if (cg.v1[i]) {
+            record = lookup_(*cg.v1[i]);
+        }
+    }
+    if (!record) {
+        return std::nullopt;
+    }
+    Container c{Source::registry, cg, record->start_boottime_s, record->id};
+    // The registered cgroup is the boundary in every hierarchy the reader is inside of it.
+    auto clamp = [&](std::optional<std::string>& path) {
+        if (path && within(*path, record->cgroup)) {
+            path = record->cgroup;
+        }
+    };
+    clamp(c.cgroups.unified);
+    for (auto& path : c.cgroups.v1) {
+        clamp(path);
+    }
+    return c;
+}
+
+std::optional<Container> Engine::from_pid_namespace(pid_t pid) {
+    auto ns = proc_.pidns_inode(pid);
+    if (!ns || *ns == self_pidns_) {
+        return std::nullopt;
+    }
+    auto init = ns_cache_.find(proc_, *ns, pid);
+    if (!init) {
+        return std::nullopt;
+    }
+    Container c{Source::pid_namespace, init->cgroups,
+                static_cast<double>(init->start_ticks) / ticks_per_second_, {}};
+    drop_init_scope(c.cgroups.unified);
+    for (auto& path : c.cgroups.v1) {
+        drop_init_scope(path);
+    }
+    return c;
+}
+
+Container Engine::resolve_pid(pid_t pid) {
+    if (pid <= 0) {
+        return Container{};
+    }
+    thread_local std::string text;
+    Status st = proc_.cgroup_text(pid, text);
+    auto cg = st ? cgroup::parse_proc_cgroup(text) : Result<cgroup::ProcCgroups>(st.error());
+    if (!cg) {
+        static RateLimit limit;
+        log_warn_limited(limit, "pid {}: cannot tell its cgroup ({}); serving the host view", pid,
+                         cg.error().message());
+        return Container{};
+    }
+    if (auto c = from_registry(*cg)) {
+        return std::move(*c);
+    }
+    if (auto c = from_pid_namespace(pid)) {
+        return std::move(*c);
+    }
+    if (at_root(*cg)) {
+        return Container{};
+    }
+    return Container{Source::own_cgroup, std::move(*cg), 0, {}};
+}
+
+Container Engine::resolve_cgroup(const std::string& path, double start_boottime_s) {
+    Container c{Source::own_cgroup, {}, start_boottime_s, {}};
+    c.cgroups.unified = path;
+    for (auto& p : c.cgroups.v1) {
+        p = path;
+    }
+    if (auto registered = from_registry(c.cgroups)) {
+        return std::move(*registered);
+    }
+    return c;
+}
+
+} // namespace lensfs::view

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+#include "cgroup/layout.hpp"
+#include "cgroup/reader.hpp"
+#include "host/host_proc.hpp"
+#include "model/container.hpp"
+#include "view/files.hpp"
+#include "view/ns_cache.hpp"
+
+namespace lensfs::view {
+
+/// How the container of a reader was found; shown by lensctl and in debug logs.
+enum class Source : std::uint8_t { host, registry, pid_namespace, own_cgroup };
+std::string_view source_name(Source s);
+
+/// The container a read is answered for.
+struct Container {
+    Source source = Source::host;
+    cgroup::ProcCgroups cgroups;   ///< the container's cgroup in each hierarchy
+    double start_boottime_s = 0;   ///< container start on CLOCK_BOOTTIME (0: host boot)
+    std::string id;                ///< registry id, when registered
+
+    /// Host processes at the cgroup root get the host's files unchanged.
+    [[nodiscard]] bool is_host() const { return source == Source::host; }
+};
+
+struct Options {
+    bool cpu_quota_view = true; ///< cut visible CPUs to ceil(quota / period)
+};
+
+/// Looks a cgroup path up in the registry: the longest registered container containing it.
+using ContainerLookup = std::function<std::optional<ContainerRecord>(std::string_view cgroup)>;
+
+/// Per-file counters, for `lensctl status`.
+struct FileCounters {
+    std::atomic<std::uint64_t> reads{0};
+    std::atomic<std::uint64_t> fallbacks{0}; ///< reads answered (partly) with host values
+};
+
+/// Turns "who is reading which file" into the file's text: finds the reader's container,
+/// gathers its facts through cgroup/ and host/, renders through render/. Thread-safe.
+class Engine {
+public:
+    Engine(cgroup::Layout layout, host::HostProc proc, Options options);
+
+    /// Plugs the registry in. Called once before serving.
+    void set_lookup(ContainerLookup lookup) { lookup_ = std::move(lookup); }
+
+    /// The container of process @p pid (daemon's pid namespace; 0 = not visible: host view).
+    Container resolve_pid(pid_t pid);
+    /// The container whose cgroup is @p path in every hierarchy (for debugging views).
+    Container resolve_cgroup(const std::string& path, double start_boottime_s);
+
+    /// Renders @p file as @p container sees it into @p out (cleared first). Never fails:
+    /// what cannot be read falls back to the host's values and is logged.
+    void render(FileId file, const Container& container, std::string& out);
+
+    [[nodiscard]] const FileCounters& counters(FileId file) const {
+        return counters_[static_cast<std::size_t>(file)];
+    }
+    [[nodiscard]] const cgroup::Layout& layout() const { return layout_; }
+    cgroup::Reader& reader() { return reader_; }
+    host::HostProc& proc() { return proc_; }
+
+private:
+    friend struct Gather;
+
+    std::optional<Container> from_registry(const cgroup::ProcCgroups& cg);
+    std::optional<Container> from_pid_namespace(pid_t pid);
+    bool at_root(const cgroup::ProcCgroups& cg) const;
+
+    cgroup::Layout layout_;
+    host::HostProc proc_;
+    Options options_;
+    cgroup::Reader reader_;
+    NsCache ns_cache_;
+    ContainerLookup lookup_;
+    std::uint64_t self_pidns_ = 0;
+    unsigned ticks_per_second_ = 100;
+    std::array<FileCounters, kFileCount> counters_;
+};
+
+/// Seconds on CLOCK_BOOTTIME.
+double boottime_now();
+
+} // namespace lensfs::view

@@ -1,0 +1,28 @@
+#include "view/files.hpp"
+
+namespace lensfs::view {
+
+namespace {
+
+constexpr std::array<std::string_view, kFileCount> kPaths = {
+    "proc/meminfo", "proc/cpuinfo", "proc/stat",      "proc/uptime",
+    "proc/swaps",   "proc/loadavg", "proc/diskstats", "sys/devices/system/cpu/online",
+};
+
+} // namespace
+
+std::string_view file_path(FileId id) { return kPaths[static_cast<std::size_t>(id)]; }
+
+std::optional<FileId> file_from_path(std::string_view path) {
+    while (!path.empty() && path.front() == '/') {
+        path.remove_prefix(1);
+    }
+    for (std::size_t i = 0; i < kPaths.size(); ++i) {
+        if (kPaths[i] == path) {
+            return static_cast<FileId>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace lensfs::view
