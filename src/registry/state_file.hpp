@@ -1,0 +1,52 @@
+#pragma once
+
+// The registry's on-disk format. Private to the registry; exposed as a header so the format
+// can be tested without a file system.
+//
+// <state-dir>/registry.json holds one JSON object:
+//
+//   {
+//     "version": 1,
+//     "containers": [
+//       {
+//         "id": "web-1",                       string, [A-Za-z0-9_.-]{1,128}
+//         "cgroup": "/system.slice/web-1",     string, absolute canonical path
+//         "init_pid": 4242,                    integer 1..4194304; absent or null if unknown
+//         "start_boottime": 81234.250113,      number, CLOCK_BOOTTIME seconds
+//         "start_wall": 1718000000.5,          number, CLOCK_REALTIME seconds
+//         "annotations": {"k": "v"}            object of strings; may be absent
+//       }
+//     ]
+//   }
+//
+// Unknown fields are ignored so that a newer daemon may add some without bumping the version;
+// a different "version" means the file is not understood and is treated as corrupt. Times are
+// written with round-trip precision so a restart never shifts a container's uptime.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/entry.hpp"
+#include "util/result.hpp"
+
+namespace lensfs {
+
+inline constexpr int kStateVersion = 1;
+
+/// The state file's text for @p entries (one line, newline-terminated).
+std::string encode_state(const EntryMap& entries);
+
+/// What could be salvaged from a state file.
+struct DecodedState {
+    std::vector<Entry> entries;   ///< in file order, ids unique
+    /// One line per entry that was dropped (invalid or a duplicate id), saying which and why.
+    std::vector<std::string> dropped;
+};
+
+/// Parses a state file. An Error (EBADMSG) means nothing in it can be trusted: not JSON, not
+/// an object, wrong version, or "containers" missing or not an array. Bad single entries are
+/// dropped and listed instead.
+Result<DecodedState> decode_state(std::string_view text);
+
+} // namespace lensfs

@@ -1,0 +1,163 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "registry/registry.hpp"
+#include "registry/state_file.hpp"
+#include "temp_dir.hpp"
+#include "util/file.hpp"
+
+using namespace lensfs;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+    auto text = read_file(std::string(LENSFS_TEST_DATA) + "/registry/" + name);
+    REQUIRE(text);
+    return *text;
+}
+
+// Puts fixture @p name in place as the registry's state file.
+void install_state(const TempDir& dir, const std::string& name) {
+    REQUIRE(write_file_atomic(dir.file("registry.json"), fixture(name)));
+}
+
+bool exists(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+} // namespace
+
+TEST_CASE("decode_state reads a valid file and ignores unknown fields") {
+    auto state = decode_state(fixture("valid.json"));
+    REQUIRE(state);
+    CHECK(state->dropped.empty());
+    REQUIRE(state->entries.size() == 2);
+    const Entry& web = state->entries[0];
+    CHECK(web.id == "web-1");
+    CHECK(web.cgroup == "/lensfs-test-a");
+    CHECK(web.init_pid == 4242);
+    CHECK(web.start_boottime_s == 81234.250113);
+    CHECK(web.start_wall_s == 1718000000.5);
+    CHECK(web.annotations.at("io.example/owner") == "team-a");
+    CHECK_FALSE(state->entries[1].init_pid);
+    CHECK(state->entries[1].annotations.empty());
+}
+
+TEST_CASE("encode_state and decode_state round-trip") {
+    EntryMap entries;
+    Entry e{"x", "/x", 12, 0.1 + 0.2, 1718000000.987654321, {{"k", "v\n\"q\""}}};
+    entries.emplace(e.id, e);
+    std::string text = encode_state(entries);
+    CHECK(text.back() == '\n');
+    CHECK(text.find('\n') == text.size() - 1);
+    auto back = decode_state(text);
+    REQUIRE(back);
+    REQUIRE(back->entries.size() == 1);
+    CHECK(back->entries[0] == e);
+}
+
+TEST_CASE("decode_state refuses files it cannot trust at all") {
+    for (const char* name : {"empty.json", "truncated.json", "wrong-types.json",
+                             "wrong-version.json"}) {
+        INFO(name);
+        auto state = decode_state(fixture(name));
+        REQUIRE_FALSE(state);
+        CHECK(state.error().code == EBADMSG);
+    }
+    CHECK_FALSE(decode_state("[]"));
+    CHECK_FALSE(decode_state("{\"version\":1}"));
+    CHECK(decode_state("{\"version\":1,\"containers\":[]}"));
+}
+
+TEST_CASE("decode_state drops single bad entries and says why") {
+    auto state = decode_state(fixture("entry-wrong-types.json"));
+    REQUIRE(state);
+    REQUIRE(state->entries.size() == 1);
+    CHECK(state->entries[0].id == "ok");
+    REQUIRE(state->dropped.size() == 6);
+    CHECK(state->dropped[0].find("entry 0") != std::string::npos);
+    CHECK(state->dropped[0].find("'id'") != std::string::npos);
+    CHECK(state->dropped[1].find("start_boottime") != std::string::npos);
+    CHECK(state->dropped[2].find("pid") != std::string::npos);
+    CHECK(state->dropped[3].find("absolute") != std::string::npos);
+    CHECK(state->dropped[4].find("annotation") != std::string::npos);
+    CHECK(state->dropped[5].find("not an object") != std::string::npos);
+}
+
+TEST_CASE("load of a missing file gives an empty registry") {
+    TempDir dir;
+    Registry r(dir.path());
+    REQUIRE(r.load());
+    CHECK(r.size() == 0);
+}
+
+TEST_CASE("load sets a corrupt file aside and starts empty") {
+    for (const char* name : {"empty.json", "truncated.json", "wrong-types.json",
+                             "wrong-version.json"}) {
+        INFO(name);
+        TempDir dir;
+        install_state(dir, name);
+        Registry r(dir.path());
+        auto st = r.load();
+        REQUIRE_FALSE(st);
+        CHECK(st.error().code == EBADMSG);
+        CHECK(st.error().context.find("corrupt") != std::string::npos);
+        CHECK(st.error().context.find("registry.json.corrupt-") != std::string::npos);
+        CHECK(r.size() == 0);
+        CHECK_FALSE(exists(dir.file("registry.json")));
+        auto aside = dir.names_starting("registry.json.corrupt-");
+        REQUIRE(aside.size() == 1);
+        CHECK(*read_file(dir.file(aside[0])) == fixture(name));
+
+        // The daemon carries on: the next change writes a fresh, valid state.
+        REQUIRE(r.upsert(Entry{"a", "/a", std::nullopt, 1, 2, {}}));
+        Registry again(dir.path());
+        CHECK(again.load());
+        CHECK(again.size() == 1);
+    }
+}
+
+TEST_CASE("a second corrupt file in the same second does not overwrite the first") {
+    TempDir dir;
+    Registry r(dir.path());
+    install_state(dir, "empty.json");
+    CHECK_FALSE(r.load());
+    install_state(dir, "truncated.json");
+    CHECK_FALSE(r.load());
+    CHECK(dir.names_starting("registry.json.corrupt-").size() == 2);
+}
+
+TEST_CASE("load keeps the valid entries of a partly bad file") {
+    TempDir dir;
+    install_state(dir, "one-bad-entry.json");
+    Registry r(dir.path());
+    auto st = r.load();
+    REQUIRE_FALSE(st);
+    const std::string& message = st.error().context;
+    CHECK(message.find("entry 1 (id 'bad id with spaces')") != std::string::npos);
+    CHECK(message.find("entry 3 (id 'good-1'): duplicate id") != std::string::npos);
+    CHECK(message.find("loaded the other 2 containers") != std::string::npos);
+    CHECK(r.size() == 2);
+    CHECK(r.get("good-1")->cgroup == "/lensfs-test-a");
+    CHECK(r.get("good-2"));
+
+    // The original is kept for inspection and the cleaned table is what is on disk now.
+    auto aside = dir.names_starting("registry.json.corrupt-");
+    REQUIRE(aside.size() == 1);
+    CHECK(*read_file(dir.file(aside[0])) == fixture("one-bad-entry.json"));
+    Registry again(dir.path());
+    REQUIRE(again.load());
+    CHECK(again.size() == 2);
+}
+
+TEST_CASE("load of an unreadable state path reports it and starts empty") {
+    TempDir dir;
+    REQUIRE(::mkdir(dir.file("registry.json").c_str(), 0700) == 0);
+    Registry r(dir.path());
+    auto st = r.load();
+    REQUIRE_FALSE(st);
+    CHECK(st.error().code == EISDIR);
+    CHECK(r.size() == 0);
+}
