@@ -27,7 +27,9 @@ private:
     char buf_[64];
 };
 
-Error bad_pid(pid_t pid) { return make_error(EINVAL, fmt::format("pid {}", pid)); }
+Error bad_pid(pid_t pid) {
+    return make_error(EINVAL, fmt::format("pid {}", pid));
+}
 
 } // namespace
 
@@ -70,7 +72,9 @@ Result<T> read_parsed(const HostProc& proc, const char* name, std::string& scrat
 
 } // namespace
 
-Status HostProc::raw(const char* name, std::string& out) const { return read(name, out); }
+Status HostProc::raw(const char* name, std::string& out) const {
+    return read(name, out);
+}
 
 Result<HostMeminfo> HostProc::meminfo(std::string& scratch) const {
     return read_parsed(*this, "meminfo", scratch, &parse_meminfo);

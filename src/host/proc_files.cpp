@@ -70,8 +70,8 @@ constexpr std::size_t kCpuFields = 10;
 
 bool parse_cpu_times(std::string_view rest, CpuTimes& times) {
     std::array<std::uint64_t*, kCpuFields> fields = {
-        &times.user,    &times.nice,  &times.system, &times.idle,  &times.iowait,
-        &times.irq,     &times.softirq, &times.steal, &times.guest, &times.guest_nice};
+        &times.user, &times.nice,    &times.system, &times.idle,  &times.iowait,
+        &times.irq,  &times.softirq, &times.steal,  &times.guest, &times.guest_nice};
     std::size_t count = 0;
     for (auto word = next_word(rest); !word.empty(); word = next_word(rest)) {
         auto value = parse_u64(word);

@@ -14,8 +14,9 @@ namespace {
 const CpuinfoBlock* find_block(const HostCpuinfo& host, unsigned cpu, bool sorted) {
     const auto& blocks = host.blocks;
     if (sorted) {
-        auto it = std::lower_bound(blocks.begin(), blocks.end(), cpu,
-                                   [](const CpuinfoBlock& b, unsigned c) { return b.processor < c; });
+        auto it =
+            std::lower_bound(blocks.begin(), blocks.end(), cpu,
+                             [](const CpuinfoBlock& b, unsigned c) { return b.processor < c; });
         return it != blocks.end() && it->processor == cpu ? &*it : nullptr;
     }
     auto it = std::find_if(blocks.begin(), blocks.end(),
@@ -62,10 +63,9 @@ void append_host(const HostCpuinfo& host, std::string& out) {
 } // namespace
 
 void cpuinfo(const HostCpuinfo& host, const CpuSet& visible, std::string& out) {
-    bool sorted = std::is_sorted(host.blocks.begin(), host.blocks.end(),
-                                 [](const CpuinfoBlock& a, const CpuinfoBlock& b) {
-                                     return a.processor < b.processor;
-                                 });
+    bool sorted = std::is_sorted(
+        host.blocks.begin(), host.blocks.end(),
+        [](const CpuinfoBlock& a, const CpuinfoBlock& b) { return a.processor < b.processor; });
     std::size_t count = 0;
     for (unsigned cpu : visible.cpus()) {
         count += find_block(host, cpu, sorted) != nullptr ? 1 : 0;

@@ -19,7 +19,9 @@ void append_padded(std::string& out, std::uint64_t value, std::size_t width);
 std::uint64_t mul_div(std::uint64_t a, std::uint64_t b, std::uint64_t c);
 
 /// a - b, or 0 when b > a.
-constexpr std::uint64_t sat_sub(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; }
+constexpr std::uint64_t sat_sub(std::uint64_t a, std::uint64_t b) {
+    return a > b ? a - b : 0;
+}
 
 /// A byte count from memory.stat in kB; a field the cgroup does not report counts as 0.
 constexpr std::uint64_t to_kb(const std::optional<std::uint64_t>& bytes) {
@@ -28,7 +30,7 @@ constexpr std::uint64_t to_kb(const std::optional<std::uint64_t>& bytes) {
 
 /// The container's swap, shared by meminfo and swaps so the two files agree.
 struct SwapView {
-    std::uint64_t total_kb = 0;          ///< min(host SwapTotal, swap limit)
+    std::uint64_t total_kb = 0;           ///< min(host SwapTotal, swap limit)
     std::optional<std::uint64_t> used_kb; ///< at most total_kb; nullopt when unreadable
 };
 

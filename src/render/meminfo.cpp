@@ -28,19 +28,32 @@ struct Field {
 };
 
 constexpr std::array kFields = {
-    Field{"MemTotal", &Figures::mem_total},         Field{"MemFree", &Figures::mem_free},
-    Field{"MemAvailable", &Figures::mem_available}, Field{"Buffers", &Figures::buffers},
-    Field{"Cached", &Figures::cached},              Field{"SwapCached", &Figures::swap_cached},
-    Field{"Active", &Figures::active},              Field{"Inactive", &Figures::inactive},
-    Field{"Active(anon)", &Figures::active_anon},   Field{"Inactive(anon)", &Figures::inactive_anon},
-    Field{"Active(file)", &Figures::active_file},   Field{"Inactive(file)", &Figures::inactive_file},
-    Field{"Unevictable", &Figures::unevictable},    Field{"SwapTotal", &Figures::swap_total},
-    Field{"SwapFree", &Figures::swap_free},         Field{"Dirty", &Figures::dirty},
-    Field{"Writeback", &Figures::writeback},        Field{"AnonPages", &Figures::anon_pages},
-    Field{"Mapped", &Figures::mapped},              Field{"Shmem", &Figures::shmem},
-    Field{"KReclaimable", &Figures::s_reclaimable}, Field{"Slab", &Figures::slab},
-    Field{"SReclaimable", &Figures::s_reclaimable}, Field{"SUnreclaim", &Figures::s_unreclaim},
-    Field{"CommitLimit", &Figures::commit_limit},   Field{"Committed_AS", &Figures::committed_as},
+    Field{"MemTotal", &Figures::mem_total},
+    Field{"MemFree", &Figures::mem_free},
+    Field{"MemAvailable", &Figures::mem_available},
+    Field{"Buffers", &Figures::buffers},
+    Field{"Cached", &Figures::cached},
+    Field{"SwapCached", &Figures::swap_cached},
+    Field{"Active", &Figures::active},
+    Field{"Inactive", &Figures::inactive},
+    Field{"Active(anon)", &Figures::active_anon},
+    Field{"Inactive(anon)", &Figures::inactive_anon},
+    Field{"Active(file)", &Figures::active_file},
+    Field{"Inactive(file)", &Figures::inactive_file},
+    Field{"Unevictable", &Figures::unevictable},
+    Field{"SwapTotal", &Figures::swap_total},
+    Field{"SwapFree", &Figures::swap_free},
+    Field{"Dirty", &Figures::dirty},
+    Field{"Writeback", &Figures::writeback},
+    Field{"AnonPages", &Figures::anon_pages},
+    Field{"Mapped", &Figures::mapped},
+    Field{"Shmem", &Figures::shmem},
+    Field{"KReclaimable", &Figures::s_reclaimable},
+    Field{"Slab", &Figures::slab},
+    Field{"SReclaimable", &Figures::s_reclaimable},
+    Field{"SUnreclaim", &Figures::s_unreclaim},
+    Field{"CommitLimit", &Figures::commit_limit},
+    Field{"Committed_AS", &Figures::committed_as},
 };
 
 /// Host lines kept as they are although they exceed MemTotal: VmallocTotal is address space
@@ -94,7 +107,9 @@ void swap_figures(const HostMeminfo& host, const MemoryStats& mem, Figures& f) {
 void commit_figures(const HostMeminfo& host, std::uint64_t host_total, Figures& f) {
     std::uint64_t host_limit = host.get("CommitLimit").value_or(0);
     std::uint64_t host_ram_part = sat_sub(host_limit, host.get("SwapTotal").value_or(0));
-    f.commit_limit = detail::mul_div(host_ram_part, f.mem_total, std::max<std::uint64_t>(host_total, 1)) + f.swap_total;
+    f.commit_limit =
+        detail::mul_div(host_ram_part, f.mem_total, std::max<std::uint64_t>(host_total, 1)) +
+        f.swap_total;
     f.committed_as = std::min(host.get("Committed_AS").value_or(0), f.mem_total + f.swap_total);
 }
 
@@ -119,8 +134,8 @@ void append_entry(std::string& out, std::string_view name, std::uint64_t value, 
 
 /// A host line the cgroup has no figure for: kept, but no amount of memory above MemTotal.
 std::uint64_t host_value(const MeminfoEntry& entry, const Figures& f) {
-    if (!entry.kb || std::find(kUnclamped.begin(), kUnclamped.end(), entry.name) !=
-                         kUnclamped.end()) {
+    if (!entry.kb ||
+        std::find(kUnclamped.begin(), kUnclamped.end(), entry.name) != kUnclamped.end()) {
         return entry.value;
     }
     if (entry.name == "Mlocked") {

@@ -171,9 +171,9 @@ void add(CpuTimes& sum, const CpuTimes& t) {
 }
 
 void append_times(std::string& out, const CpuTimes& t) {
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE(" {} {} {} {} {} {} {} {} {} {}\n"),
-                   t.user, t.nice, t.system, t.idle, t.iowait, t.irq, t.softirq, t.steal,
-                   t.guest, t.guest_nice);
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE(" {} {} {} {} {} {} {} {} {} {}\n"), t.user,
+                   t.nice, t.system, t.idle, t.iowait, t.irq, t.softirq, t.steal, t.guest,
+                   t.guest_nice);
 }
 
 /// "cpu  <sum>" (the kernel's two spaces) then "cpuN" renumbered from 0, then the tail.

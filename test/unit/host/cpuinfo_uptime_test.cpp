@@ -80,11 +80,11 @@ TEST_CASE("parse_cpuinfo edge cases") {
 
 TEST_CASE("parse_cpuinfo rejects garbage") {
     using namespace std::string_literals;
-    std::string bad = GENERATE(as<std::string>{}, "", "processor\t: x\n", "processor\t: -1\n", "processor\t:\n",
-                               "processor\t: 99999999\n",
-                               "processor\t: 0\n\nprocessor\t: 0\n\n", // duplicate
-                               "processor\t: 18446744073709551616\n",
-                               "processor\t: 0\nflags\t: \0\n"s);
+    std::string bad =
+        GENERATE(as<std::string>{}, "", "processor\t: x\n", "processor\t: -1\n", "processor\t:\n",
+                 "processor\t: 99999999\n",
+                 "processor\t: 0\n\nprocessor\t: 0\n\n", // duplicate
+                 "processor\t: 18446744073709551616\n", "processor\t: 0\nflags\t: \0\n"s);
     auto info = parse_cpuinfo(bad);
     REQUIRE_FALSE(info);
     CHECK(info.error().code == EINVAL);
@@ -101,10 +101,10 @@ TEST_CASE("parse_uptime") {
     CHECK(plain->uptime == 12.0);
     CHECK(plain->idle == 0.5);
 
-    const char* bad = GENERATE("", "\n", "12.5\n", "12.5 3.0 1\n", "-1.00 2.00\n",
-                               "inf 1.00\n", "nan 1.00\n", "1e5 1.00\n", "1.2.3 1.00\n",
-                               ".5 1.00\n", "12,50 1.00\n", "abc def\n",
-                               "1000000000000000000000000000000000000 1\n");
+    const char* bad =
+        GENERATE("", "\n", "12.5\n", "12.5 3.0 1\n", "-1.00 2.00\n", "inf 1.00\n", "nan 1.00\n",
+                 "1e5 1.00\n", "1.2.3 1.00\n", ".5 1.00\n", "12,50 1.00\n", "abc def\n",
+                 "1000000000000000000000000000000000000 1\n");
     auto result = parse_uptime(bad);
     REQUIRE_FALSE(result);
     CHECK(result.error().code == EINVAL);

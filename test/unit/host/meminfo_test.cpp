@@ -51,13 +51,13 @@ TEST_CASE("parse_meminfo edge cases") {
 }
 
 TEST_CASE("parse_meminfo rejects what the kernel never prints") {
-    const char* bad = GENERATE("",                                  // empty
-                               "MemFree: 10 kB\n",                  // no MemTotal
-                               "MemTotal: 100 kB\nMemFree:\n",      // missing value
+    const char* bad = GENERATE("",                                    // empty
+                               "MemFree: 10 kB\n",                    // no MemTotal
+                               "MemTotal: 100 kB\nMemFree:\n",        // missing value
                                "MemTotal: 18446744073709551616 kB\n", // overflow
                                "MemTotal: -5 kB\n", "MemTotal: 12x kB\n", "MemTotal: 100 MB\n",
-                               "MemTotal: 100 kB extra\n", "Mem Total: 100 kB\n",
-                               ": 100 kB\n", "MemTotal 100 kB\n", "\x7f\x45LF\x02\x01\x01");
+                               "MemTotal: 100 kB extra\n", "Mem Total: 100 kB\n", ": 100 kB\n",
+                               "MemTotal 100 kB\n", "\x7f\x45LF\x02\x01\x01");
     auto info = parse_meminfo(bad);
     REQUIRE_FALSE(info);
     CHECK(info.error().code == EINVAL);

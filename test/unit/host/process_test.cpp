@@ -29,11 +29,11 @@ TEST_CASE("parse_starttime_ticks") {
           18446744073709551615u);
     CHECK(parse_starttime_ticks("7 (a\nb))" + fields + "42 1\n") == 42u); // newline in comm
     CHECK_FALSE(parse_starttime_ticks(""));
-    CHECK_FALSE(parse_starttime_ticks("7 (sh) S 1 1"));                   // truncated
-    CHECK_FALSE(parse_starttime_ticks("7 (sh)" + fields));                 // field 22 missing
-    CHECK_FALSE(parse_starttime_ticks("7 (sh)" + fields + "-5 1\n"));      // negative
+    CHECK_FALSE(parse_starttime_ticks("7 (sh) S 1 1"));               // truncated
+    CHECK_FALSE(parse_starttime_ticks("7 (sh)" + fields));            // field 22 missing
+    CHECK_FALSE(parse_starttime_ticks("7 (sh)" + fields + "-5 1\n")); // negative
     CHECK_FALSE(parse_starttime_ticks("7 (sh)" + fields + "18446744073709551616\n"));
-    CHECK_FALSE(parse_starttime_ticks("x (sh)" + fields + "555\n"));       // pid not a number
-    CHECK_FALSE(parse_starttime_ticks("7 sh)" + fields + "555\n"));        // no '('
-    CHECK_FALSE(parse_starttime_ticks("7 (sh" + fields + "555\n"));        // no ')'
+    CHECK_FALSE(parse_starttime_ticks("x (sh)" + fields + "555\n")); // pid not a number
+    CHECK_FALSE(parse_starttime_ticks("7 sh)" + fields + "555\n"));  // no '('
+    CHECK_FALSE(parse_starttime_ticks("7 (sh" + fields + "555\n"));  // no ')'
 }

@@ -69,21 +69,20 @@ TEST_CASE("parse_stat edge cases") {
 }
 
 TEST_CASE("parse_stat rejects garbage") {
-    const char* bad = GENERATE(
-        "",                                                   // empty
-        "cpu  1 2 3 4\n",                                     // no cpuN
-        "cpu0 1 2 3 4\n",                                     // no aggregate first
-        "intr 1 2\ncpu  1 2 3 4\ncpu0 1 2 3 4\n",            // aggregate not first
-        "cpu  1 2 3\ncpu0 1 2 3 4\n",                         // too few figures
-        "cpu  1 2 3 4\ncpu0 1 2 x 4\n",                       // not a number
-        "cpu  1 2 3 4\ncpu0 1 -2 3 4\n",                      // negative
-        "cpu  18446744073709551616 2 3 4\ncpu0 1 2 3 4\n",    // overflow
-        "cpu  1 2 3 4\ncpuX 1 2 3 4\n",                       // bad cpu number
-        "cpu  1 2 3 4\ncpu99999 1 2 3 4\n",                   // cpu number out of range
-        "cpu  1 2 3 4\ncpu1 1 2 3 4\ncpu0 1 2 3 4\n",        // out of order
-        "cpu  1 2 3 4\ncpu0 1 2 3 4\ncpu0 1 2 3 4\n",        // duplicate
-        "cpu  1 2 3 4\ncpu0 1 2 3 4\ncpu  1 2 3 4\n",        // second aggregate
-        "\x01\x02\x03 garbage");
+    const char* bad = GENERATE("",                                       // empty
+                               "cpu  1 2 3 4\n",                         // no cpuN
+                               "cpu0 1 2 3 4\n",                         // no aggregate first
+                               "intr 1 2\ncpu  1 2 3 4\ncpu0 1 2 3 4\n", // aggregate not first
+                               "cpu  1 2 3\ncpu0 1 2 3 4\n",             // too few figures
+                               "cpu  1 2 3 4\ncpu0 1 2 x 4\n",           // not a number
+                               "cpu  1 2 3 4\ncpu0 1 -2 3 4\n",          // negative
+                               "cpu  18446744073709551616 2 3 4\ncpu0 1 2 3 4\n", // overflow
+                               "cpu  1 2 3 4\ncpuX 1 2 3 4\n",                    // bad cpu number
+                               "cpu  1 2 3 4\ncpu99999 1 2 3 4\n", // cpu number out of range
+                               "cpu  1 2 3 4\ncpu1 1 2 3 4\ncpu0 1 2 3 4\n", // out of order
+                               "cpu  1 2 3 4\ncpu0 1 2 3 4\ncpu0 1 2 3 4\n", // duplicate
+                               "cpu  1 2 3 4\ncpu0 1 2 3 4\ncpu  1 2 3 4\n", // second aggregate
+                               "\x01\x02\x03 garbage");
     auto stat = parse_stat(bad);
     REQUIRE_FALSE(stat);
     CHECK(stat.error().code == EINVAL);
