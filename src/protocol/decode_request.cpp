@@ -15,12 +15,17 @@ using protocol_detail::Need;
 
 using BodyDecoder = Decoded<RequestBody> (*)(Fields&);
 
-Decoded<RequestBody> decode_ping(Fields&) { return RequestBody{PingRequest{}}; }
-Decoded<RequestBody> decode_list(Fields&) { return RequestBody{ListRequest{}}; }
-Decoded<RequestBody> decode_status(Fields&) { return RequestBody{StatusRequest{}}; }
+Decoded<RequestBody> decode_ping(Fields&) {
+    return RequestBody{PingRequest{}};
+}
+Decoded<RequestBody> decode_list(Fields&) {
+    return RequestBody{ListRequest{}};
+}
+Decoded<RequestBody> decode_status(Fields&) {
+    return RequestBody{StatusRequest{}};
+}
 
-template <typename T>
-Decoded<RequestBody> decode_by_id(Fields& fields) {
+template <typename T> Decoded<RequestBody> decode_by_id(Fields& fields) {
     auto id = fields.text("id", Need::required);
     if (id) {
         fields.check(validate_id(*id));

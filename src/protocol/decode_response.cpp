@@ -102,16 +102,15 @@ std::optional<ProtocolError> read_error(Fields& f) {
     }
     // A code from a newer daemon is still a failure; keep its name in the message.
     auto known = parse_error_code(*code);
-    std::string text = known ? std::move(*message)
-                             : fmt::format("{} ({})", *message, quoted_excerpt(*code));
+    std::string text =
+        known ? std::move(*message) : fmt::format("{} ({})", *message, quoted_excerpt(*code));
     return ProtocolError{known.value_or(ErrorCode::internal), std::move(text), std::nullopt};
 }
 
 Decoded<Response> decode_object(const json& doc) {
     if (!doc.is_object()) {
         return ProtocolError{ErrorCode::not_object,
-                             fmt::format("response must be a JSON object, not {}",
-                                         doc.type_name()),
+                             fmt::format("response must be a JSON object, not {}", doc.type_name()),
                              std::nullopt};
     }
     Fields top(doc, "");

@@ -78,7 +78,9 @@ ojson request_fields(const RequestBody& body) {
 
 } // namespace
 
-std::string encode_ok(std::optional<std::int64_t> seq) { return to_line(ok_head(seq)); }
+std::string encode_ok(std::optional<std::int64_t> seq) {
+    return to_line(ok_head(seq));
+}
 
 std::string encode_container(std::optional<std::int64_t> seq, const Entry& e) {
     ojson j = ok_head(seq);

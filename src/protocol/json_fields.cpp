@@ -65,9 +65,8 @@ Decoded<json> parse_line(std::string_view line, std::size_t max_bytes) {
     }
     json doc = json::parse(line.begin(), line.end(), nullptr, false);
     if (doc.is_discarded()) {
-        return line_error(ErrorCode::bad_json, is_valid_utf8(line)
-                                                   ? "line is not valid JSON"
-                                                   : "line is not valid UTF-8");
+        return line_error(ErrorCode::bad_json, is_valid_utf8(line) ? "line is not valid JSON"
+                                                                   : "line is not valid UTF-8");
     }
     return doc;
 }
@@ -178,7 +177,8 @@ std::optional<double> Fields::seconds(const char* key, Need need) {
     auto value = v->get<double>();
     if (Status st = validate_time(prefix_ + key, value); !st) {
         fail(ErrorCode::invalid_value, fmt::format("field {} must be a finite, non-negative "
-                                                   "number of seconds", name(key)));
+                                                   "number of seconds",
+                                                   name(key)));
         return std::nullopt;
     }
     return value;

@@ -77,6 +77,8 @@ ProtocolError to_protocol_error(const Error& error, std::optional<std::int64_t> 
                          error.context.empty() ? error.message() : error.context, seq};
 }
 
-std::string_view op_name(const RequestBody& body) { return kOpNames.at(body.index()); }
+std::string_view op_name(const RequestBody& body) {
+    return kOpNames.at(body.index());
+}
 
 } // namespace lensfs

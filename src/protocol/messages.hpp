@@ -114,12 +114,12 @@ std::string_view op_name(const RequestBody& body);
 
 /// What the status operation reports.
 struct DaemonStatus {
-    std::string version;           ///< lensfs version, e.g. "0.1.0"
-    pid_t pid = 0;                 ///< the daemon's pid
-    double start_boottime_s = 0;   ///< when the daemon started, CLOCK_BOOTTIME seconds
-    double start_wall_s = 0;       ///< when the daemon started, CLOCK_REALTIME seconds
-    std::uint64_t containers = 0;  ///< registered containers
-    std::map<std::string, std::uint64_t> reads;  ///< reads served per file, e.g. "proc/meminfo"
+    std::string version;                        ///< lensfs version, e.g. "0.1.0"
+    pid_t pid = 0;                              ///< the daemon's pid
+    double start_boottime_s = 0;                ///< when the daemon started, CLOCK_BOOTTIME seconds
+    double start_wall_s = 0;                    ///< when the daemon started, CLOCK_REALTIME seconds
+    std::uint64_t containers = 0;               ///< registered containers
+    std::map<std::string, std::uint64_t> reads; ///< reads served per file, e.g. "proc/meminfo"
     std::map<std::string, std::uint64_t> errors; ///< error counters by kind, named by the daemon
 
     bool operator==(const DaemonStatus&) const = default;
@@ -140,8 +140,7 @@ struct Response {
 };
 
 /// A decoded line, or the ProtocolError that explains why it was refused.
-template <typename T>
-class [[nodiscard]] Decoded {
+template <typename T> class [[nodiscard]] Decoded {
 public:
     Decoded(T value) : v_(std::move(value)) {}             // NOLINT(google-explicit-constructor)
     Decoded(ProtocolError error) : v_(std::move(error)) {} // NOLINT(google-explicit-constructor)
@@ -149,13 +148,13 @@ public:
     [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
 
-    T& value() & { return std::get<0>(v_); }
-    const T& value() const& { return std::get<0>(v_); }
-    T&& value() && { return std::get<0>(std::move(v_)); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
+    [[nodiscard]] T& value() & { return std::get<0>(v_); }
+    [[nodiscard]] const T& value() const& { return std::get<0>(v_); }
+    [[nodiscard]] T&& value() && { return std::get<0>(std::move(v_)); }
+    [[nodiscard]] T& operator*() & { return value(); }
+    [[nodiscard]] const T& operator*() const& { return value(); }
+    [[nodiscard]] T* operator->() { return &value(); }
+    [[nodiscard]] const T* operator->() const { return &value(); }
 
     [[nodiscard]] const ProtocolError& error() const& { return std::get<1>(v_); }
     [[nodiscard]] ProtocolError&& error() && { return std::get<1>(std::move(v_)); }

@@ -97,7 +97,7 @@
 namespace lensfs {
 
 /// Longest request line, newline included.
-inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
+inline constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024;
 /// Deepest nesting of arrays and objects accepted in a line.
 inline constexpr std::size_t kMaxNestingDepth = 32;
 
@@ -108,7 +108,7 @@ Decoded<Request> decode_request(std::string_view line) noexcept;
 
 /// Response encoders. Each returns exactly one line ending in "\n". They throw only
 /// std::bad_alloc; strings that are not valid UTF-8 are encoded with U+FFFD in their place.
-std::string encode_ok(std::optional<std::int64_t> seq);                       ///< ping, unregister
+std::string encode_ok(std::optional<std::int64_t> seq);                        ///< ping, unregister
 std::string encode_container(std::optional<std::int64_t> seq, const Entry& e); ///< register, get
 std::string encode_containers(std::optional<std::int64_t> seq, const std::vector<Entry>& list);
 std::string encode_status(std::optional<std::int64_t> seq, const DaemonStatus& status);

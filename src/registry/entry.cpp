@@ -11,19 +11,24 @@ namespace {
 constexpr std::size_t kExcerptBytes = 64;
 
 bool is_id_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
 }
 
-Error invalid(std::string message) { return Error{EINVAL, std::move(message)}; }
-Error too_big(std::string message) { return Error{E2BIG, std::move(message)}; }
+Error invalid(std::string message) {
+    return Error{EINVAL, std::move(message)};
+}
+Error too_big(std::string message) {
+    return Error{E2BIG, std::move(message)};
+}
 
 // The first reason @p cgroup is not canonical, or empty when it is.
 std::string_view cgroup_defect(std::string_view cgroup) {
     if (cgroup.empty() || cgroup.front() != '/') {
         return "must be an absolute path";
     }
-    if (cgroup.find('\0') != std::string_view::npos || cgroup.find('\n') != std::string_view::npos) {
+    if (cgroup.find('\0') != std::string_view::npos ||
+        cgroup.find('\n') != std::string_view::npos) {
         return "must not contain NUL or newline characters";
     }
     if (!is_valid_utf8(cgroup)) {
@@ -67,9 +72,8 @@ Utf8Lead utf8_lead(unsigned char lead) {
         Utf8Lead lead;
     };
     static constexpr Row kRows[] = {
-        {0xc2, 0xdf, {2, 0x80, 0xbf}}, {0xe0, 0xe0, {3, 0xa0, 0xbf}},
-        {0xe1, 0xec, {3, 0x80, 0xbf}}, {0xed, 0xed, {3, 0x80, 0x9f}},
-        {0xee, 0xef, {3, 0x80, 0xbf}}, {0xf0, 0xf0, {4, 0x90, 0xbf}},
+        {0xc2, 0xdf, {2, 0x80, 0xbf}}, {0xe0, 0xe0, {3, 0xa0, 0xbf}}, {0xe1, 0xec, {3, 0x80, 0xbf}},
+        {0xed, 0xed, {3, 0x80, 0x9f}}, {0xee, 0xef, {3, 0x80, 0xbf}}, {0xf0, 0xf0, {4, 0x90, 0xbf}},
         {0xf1, 0xf3, {4, 0x80, 0xbf}}, {0xf4, 0xf4, {4, 0x80, 0x8f}},
     };
     for (const Row& row : kRows) {
@@ -133,9 +137,9 @@ Status validate_id(std::string_view id) {
     }
     for (char c : id) {
         if (!is_id_char(c)) {
-            return invalid(fmt::format(
-                "container id {} may only contain letters, digits, '_', '.' and '-'",
-                quoted_excerpt(id)));
+            return invalid(
+                fmt::format("container id {} may only contain letters, digits, '_', '.' and '-'",
+                            quoted_excerpt(id)));
         }
     }
     return Ok{};

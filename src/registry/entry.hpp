@@ -25,11 +25,11 @@ inline constexpr pid_t kMaxPid = 4194304;
 
 /// One registered container: what a runtime told the daemon at start.
 struct Entry {
-    std::string id;                  ///< 1–128 chars of [A-Za-z0-9_.-]
-    std::string cgroup;              ///< absolute canonical cgroup path, e.g. "/lensfs-test-a"
-    std::optional<pid_t> init_pid;   ///< the container's init, in the daemon's pid namespace
-    double start_boottime_s = 0;     ///< CLOCK_BOOTTIME seconds at container start
-    double start_wall_s = 0;         ///< CLOCK_REALTIME seconds at container start
+    std::string id;                ///< 1–128 chars of [A-Za-z0-9_.-]
+    std::string cgroup;            ///< absolute canonical cgroup path, e.g. "/lensfs-test-a"
+    std::optional<pid_t> init_pid; ///< the container's init, in the daemon's pid namespace
+    double start_boottime_s = 0;   ///< CLOCK_BOOTTIME seconds at container start
+    double start_wall_s = 0;       ///< CLOCK_REALTIME seconds at container start
     std::map<std::string, std::string> annotations;
 
     bool operator==(const Entry&) const = default;

@@ -101,10 +101,11 @@ Status Registry::commit(EntryMap next) {
 
 Error Registry::set_aside(std::string_view why, std::string_view outcome) {
     auto moved = rename_aside(path_);
-    std::string where = moved ? fmt::format("kept as {}", *moved)
-                              : fmt::format("could not be moved aside ({})", moved.error().message());
-    return Error{EBADMSG, fmt::format("registry state {} is corrupt: {}; {}; {}", path_, why,
-                                      where, outcome)};
+    std::string where = moved
+                            ? fmt::format("kept as {}", *moved)
+                            : fmt::format("could not be moved aside ({})", moved.error().message());
+    return Error{EBADMSG, fmt::format("registry state {} is corrupt: {}; {}; {}", path_, why, where,
+                                      outcome)};
 }
 
 Status Registry::load() {
@@ -115,9 +116,9 @@ Status Registry::load() {
         return Ok{};
     }
     if (!text && text.error().code != EFBIG) {
-        return Error{text.error().code,
-                     fmt::format("registry state {} cannot be read; starting with no containers",
-                                 path_)};
+        return Error{
+            text.error().code,
+            fmt::format("registry state {} cannot be read; starting with no containers", path_)};
     }
     if (!text) {
         return set_aside(fmt::format("larger than {} bytes", kMaxStateBytes),

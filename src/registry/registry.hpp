@@ -79,8 +79,8 @@ private:
     Error set_aside(std::string_view why, std::string_view outcome);
 
     std::string path_;
-    std::mutex write_mu_;            ///< held by writers for a whole change, I/O included
-    mutable std::shared_mutex mu_;   ///< guards table_; held exclusively only to swap
+    std::mutex write_mu_;          ///< held by writers for a whole change, I/O included
+    mutable std::shared_mutex mu_; ///< guards table_; held exclusively only to swap
     Table table_;
 };
 

@@ -25,7 +25,9 @@ json entry_to_json(const Entry& e) {
     return j;
 }
 
-Error bad_entry(std::string message) { return Error{EINVAL, std::move(message)}; }
+Error bad_entry(std::string message) {
+    return Error{EINVAL, std::move(message)};
+}
 
 Status read_string(const json& j, const char* key, std::string& out) {
     auto it = j.find(key);
@@ -112,7 +114,9 @@ Result<Entry> entry_from_json(const json& j) {
     return e;
 }
 
-Error corrupt(std::string message) { return Error{EBADMSG, std::move(message)}; }
+Error corrupt(std::string message) {
+    return Error{EBADMSG, std::move(message)};
+}
 
 Result<const json*> containers_of(const json& doc) {
     if (doc.is_discarded()) {
@@ -168,8 +172,7 @@ Result<DecodedState> decode_state(std::string_view text) {
             state.dropped.push_back(
                 fmt::format("{}: {}", entry_label(item, index), entry.error().context));
         } else if (!seen.insert(entry->id).second) {
-            state.dropped.push_back(
-                fmt::format("{}: duplicate id", entry_label(item, index)));
+            state.dropped.push_back(fmt::format("{}: duplicate id", entry_label(item, index)));
         } else {
             state.entries.push_back(std::move(entry).value());
         }

@@ -39,7 +39,7 @@ std::string encode_state(const EntryMap& entries);
 
 /// What could be salvaged from a state file.
 struct DecodedState {
-    std::vector<Entry> entries;   ///< in file order, ids unique
+    std::vector<Entry> entries; ///< in file order, ids unique
     /// One line per entry that was dropped (invalid or a duplicate id), saying which and why.
     std::vector<std::string> dropped;
 };

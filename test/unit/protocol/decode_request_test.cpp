@@ -19,8 +19,7 @@ Request decode_ok(std::string_view line) {
     return *request;
 }
 
-template <typename T>
-const T& body_as(const Request& request) {
+template <typename T> const T& body_as(const Request& request) {
     const T* body = std::get_if<T>(&request.body);
     REQUIRE(body != nullptr);
     return *body;
@@ -44,11 +43,11 @@ TEST_CASE("seq is read and echoed through the Request") {
 }
 
 TEST_CASE("register with every field") {
-    Request request = decode_ok(
-        R"({"op":"register","seq":5,"id":"web-1","cgroup":"/system.slice/web-1.scope",)"
-        R"("pid":4242,"start_time":{"boottime":81234.25,"wall":1718000000.5},)"
-        R"("annotations":{"io.example/owner":"team-a","empty":""}})"
-        "\n");
+    Request request =
+        decode_ok(R"({"op":"register","seq":5,"id":"web-1","cgroup":"/system.slice/web-1.scope",)"
+                  R"("pid":4242,"start_time":{"boottime":81234.25,"wall":1718000000.5},)"
+                  R"("annotations":{"io.example/owner":"team-a","empty":""}})"
+                  "\n");
     CHECK(request.seq == 5);
     const auto& r = body_as<RegisterRequest>(request);
     CHECK(r.id == "web-1");

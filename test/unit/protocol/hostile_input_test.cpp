@@ -30,7 +30,9 @@ ProtocolError refused(std::string_view line) {
     return request.error();
 }
 
-ErrorCode refused_code(std::string_view line) { return refused(line).code; }
+ErrorCode refused_code(std::string_view line) {
+    return refused(line).code;
+}
 
 } // namespace
 
@@ -59,8 +61,7 @@ TEST_CASE("every line of good-requests.jsonl decodes") {
 
 TEST_CASE("deep nesting is refused before parsing") {
     CHECK(refused_code(std::string(100000, '[')) == ErrorCode::too_large);
-    CHECK(refused_code(std::string(60000, '[') + std::string(60000, ']')) ==
-          ErrorCode::too_large);
+    CHECK(refused_code(std::string(60000, '[') + std::string(60000, ']')) == ErrorCode::too_large);
     CHECK(refused_code(std::string(60000, '{')) == ErrorCode::too_large);
 
     // 32 levels in all is still fine: the top-level object and 31 below it.
@@ -151,8 +152,7 @@ TEST_CASE("huge and odd numbers never crash or wrap") {
     CHECK(refused_code(R"({"op":"register","id":"a","pid":1e400})") == ErrorCode::bad_json);
     CHECK(refused_code(R"({"op":"register","id":"a","pid":1,"start_time":{"boottime":1e308,)"
                        R"("wall":-1e-300}})") == ErrorCode::invalid_value);
-    CHECK(refused_code(R"({"op":"ping","seq":-9223372036854775809})") ==
-          ErrorCode::invalid_value);
+    CHECK(refused_code(R"({"op":"ping","seq":-9223372036854775809})") == ErrorCode::invalid_value);
     std::string digits(20000, '9');
     CHECK(refused_code(R"({"op":"register","id":"a","pid":)" + digits + "}") ==
           ErrorCode::bad_json); // parses to infinity, which JSON cannot hold

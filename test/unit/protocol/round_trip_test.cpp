@@ -103,9 +103,10 @@ TEST_CASE("container responses round-trip bit-exactly") {
 }
 
 TEST_CASE("status responses round-trip") {
-    DaemonStatus status{"0.1.0", 321, 100.5, 1718000000.5, 3,
-                        {{"proc/meminfo", 10}, {"proc/uptime", 18446744073709551615ull}},
-                        {{"control", 2}}};
+    DaemonStatus status{
+        "0.1.0",         321, 100.5,
+        1718000000.5,    3,   {{"proc/meminfo", 10}, {"proc/uptime", 18446744073709551615ull}},
+        {{"control", 2}}};
     Response back = decode_line(encode_status(6, status));
     REQUIRE(back.status);
     CHECK(*back.status == status);
@@ -144,8 +145,8 @@ TEST_CASE("decode_response refuses malformed responses") {
 }
 
 TEST_CASE("decode_response keeps unknown error codes as failures") {
-    auto response = decode_response(
-        R"({"ok":false,"error":{"code":"quota_exceeded","message":"slow down"}})");
+    auto response =
+        decode_response(R"({"ok":false,"error":{"code":"quota_exceeded","message":"slow down"}})");
     REQUIRE(response);
     REQUIRE(response->error);
     CHECK(response->error->code == ErrorCode::internal);

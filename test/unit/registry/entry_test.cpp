@@ -24,7 +24,8 @@ TEST_CASE("validate_id rejects empty, long and foreign characters") {
     REQUIRE_FALSE(too_long);
     CHECK(too_long.error().code == E2BIG);
 
-    const std::vector<std::string> bad_ids{"a b", "a/b", "a:b", "../x", "é", std::string("a\0b", 3), "a\n"};
+    const std::vector<std::string> bad_ids{"a b", "a/b", "a:b", "../x", "é", std::string("a\0b", 3),
+                                           "a\n"};
     for (const std::string& bad : bad_ids) {
         INFO(bad);
         auto st = validate_id(bad);
@@ -48,17 +49,10 @@ TEST_CASE("validate_cgroup names each defect") {
         const char* why;
     };
     const Case cases[] = {
-        {"", "absolute"},
-        {"a/b", "absolute"},
-        {"/a//b", "'//'"},
-        {"//", "'//'"},
-        {"/a/", "end with"},
-        {"/a/./b", "'..'"},
-        {"/a/..", "'..'"},
-        {"/.", "'..'"},
-        {std::string("/a\0b", 4), "NUL"},
-        {"/a\nb", "newline"},
-        {"/a\xff", "UTF-8"},
+        {"", "absolute"},     {"a/b", "absolute"}, {"/a//b", "'//'"},
+        {"//", "'//'"},       {"/a/", "end with"}, {"/a/./b", "'..'"},
+        {"/a/..", "'..'"},    {"/.", "'..'"},      {std::string("/a\0b", 4), "NUL"},
+        {"/a\nb", "newline"}, {"/a\xff", "UTF-8"},
     };
     for (const Case& c : cases) {
         INFO(c.path);
@@ -73,7 +67,8 @@ TEST_CASE("validate_cgroup names each defect") {
 }
 
 TEST_CASE("validate_annotations enforces counts and sizes") {
-    std::map<std::string, std::string> ok{{"k", "v"}, {std::string(256, 'k'), std::string(4096, 'v')}};
+    std::map<std::string, std::string> ok{{"k", "v"},
+                                          {std::string(256, 'k'), std::string(4096, 'v')}};
     CHECK(validate_annotations(ok));
     CHECK(validate_annotations({}));
 
@@ -121,9 +116,9 @@ TEST_CASE("validate_entry checks every field") {
 TEST_CASE("is_valid_utf8 follows the standard's well-formed table") {
     CHECK(is_valid_utf8(""));
     CHECK(is_valid_utf8("plain"));
-    CHECK(is_valid_utf8("\xc3\xa9"));         // é
-    CHECK(is_valid_utf8("\xe2\x82\xac"));     // €
-    CHECK(is_valid_utf8("\xf0\x9f\x98\x80")); // emoji
+    CHECK(is_valid_utf8("\xc3\xa9"));               // é
+    CHECK(is_valid_utf8("\xe2\x82\xac"));           // €
+    CHECK(is_valid_utf8("\xf0\x9f\x98\x80"));       // emoji
     CHECK_FALSE(is_valid_utf8("\xc0\xaf"));         // overlong '/'
     CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));     // surrogate
     CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80")); // past U+10FFFF

@@ -59,8 +59,8 @@ TEST_CASE("encode_state and decode_state round-trip") {
 }
 
 TEST_CASE("decode_state refuses files it cannot trust at all") {
-    for (const char* name : {"empty.json", "truncated.json", "wrong-types.json",
-                             "wrong-version.json"}) {
+    for (const char* name :
+         {"empty.json", "truncated.json", "wrong-types.json", "wrong-version.json"}) {
         INFO(name);
         auto state = decode_state(fixture(name));
         REQUIRE_FALSE(state);
@@ -94,8 +94,8 @@ TEST_CASE("load of a missing file gives an empty registry") {
 }
 
 TEST_CASE("load sets a corrupt file aside and starts empty") {
-    for (const char* name : {"empty.json", "truncated.json", "wrong-types.json",
-                             "wrong-version.json"}) {
+    for (const char* name :
+         {"empty.json", "truncated.json", "wrong-types.json", "wrong-version.json"}) {
         INFO(name);
         TempDir dir;
         install_state(dir, name);
