@@ -1,21 +1,17 @@
 #pragma once
 
-#include <array>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "cgroup/layout.hpp"
+#include "util/file_cache.hpp"
 #include "util/result.hpp"
-#include "util/unique_fd.hpp"
 
 namespace lensfs::cgroup {
 
-/// Keeps O_PATH fds of cgroup directories open so that a read costs one openat() of the file
-/// instead of a path walk. Sharded so that concurrent readers rarely share a lock. A cgroup that
-/// was removed (and possibly re-created) is noticed on the next read and re-opened.
+/// Reads cgroup files through a FileCache: each accounting file stays open after its first
+/// read and is re-read with one pread(). A removed (and possibly re-created) cgroup is
+/// noticed on the next read and opened afresh.
 class DirCache {
 public:
     explicit DirCache(const Layout& layout) : layout_(layout) {}
@@ -23,22 +19,12 @@ public:
     /// Reads @p file of cgroup @p path (absolute) in hierarchy @p hierarchy into @p out.
     Status read(int hierarchy, std::string_view path, const char* file, std::string& out);
 
-    /// Whether cgroup @p path exists in @p hierarchy.
-    bool exists(int hierarchy, std::string_view path);
+    /// Whether cgroup @p path exists in @p hierarchy (not cached).
+    bool exists(int hierarchy, std::string_view path) const;
 
 private:
-    static constexpr std::size_t kShards = 16;
-    static constexpr std::size_t kMaxPerShard = 512;
-
-    struct Shard {
-        std::mutex mutex;
-        std::unordered_map<std::string, std::shared_ptr<UniqueFd>> fds;
-    };
-
-    Result<std::shared_ptr<UniqueFd>> lookup(int hierarchy, std::string_view path, bool fresh);
-
     const Layout& layout_;
-    std::array<Shard, kShards> shards_;
+    FileCache files_;
 };
 
 } // namespace lensfs::cgroup

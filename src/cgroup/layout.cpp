@@ -5,6 +5,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -126,7 +128,10 @@ Status Layout::add(std::string path, bool v2, const std::vector<Controller>& con
         return std::move(fd).error();
     }
     int index = static_cast<int>(hierarchies_.size());
-    hierarchies_.push_back({std::move(path), v2, std::move(*fd)});
+    struct statfs fs {};
+    bool kernel = ::fstatfs(fd->get(), &fs) == 0 &&
+                  (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC);
+    hierarchies_.push_back({std::move(path), v2, std::move(*fd), kernel});
     if (v2 && unified_ < 0) {
         unified_ = index;
     }

@@ -46,6 +46,9 @@ struct Hierarchy {
     std::string path; ///< where it is mounted
     bool v2 = false;
     UniqueFd dirfd;   ///< O_PATH fd of its root
+    /// A real cgroup filesystem (not a directory standing in for one): its files may be kept
+    /// open, as a removed cgroup's files fail on read instead of living on like unlinked files.
+    bool kernel = false;
 };
 
 /// Which hierarchy serves each controller: pure v1, pure v2 or hybrid.

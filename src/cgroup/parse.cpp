@@ -125,7 +125,8 @@ Field field_for(std::string_view key, bool v2) {
 
 } // namespace
 
-Status parse_memory_stat(std::string_view text, bool v2, MemoryStats& stats) {
+Status parse_memory_stat(std::string_view text, bool v2, MemoryStats& stats,
+                         V1HierarchicalLimits* limits) {
     Status status = Ok{};
     for_each_line(text, [&](std::string_view line) {
         if (!status || trim(line).empty()) {
@@ -139,6 +140,10 @@ Status parse_memory_stat(std::string_view text, bool v2, MemoryStats& stats) {
         }
         if (Field field = field_for(key, v2)) {
             stats.*field = value;
+        } else if (limits != nullptr && !v2 && key == "hierarchical_memory_limit") {
+            limits->memory = value;
+        } else if (limits != nullptr && !v2 && key == "hierarchical_memsw_limit") {
+            limits->memsw = value;
         }
     });
     return status;

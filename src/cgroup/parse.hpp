@@ -28,9 +28,17 @@ Result<std::optional<std::uint64_t>> parse_cfs_quota(std::string_view text);
 /// v2 cpu.max: "QUOTA PERIOD" or "max PERIOD" (nullopt). A missing period means 100000.
 Result<std::optional<CpuLimit>> parse_cpu_max(std::string_view text);
 
+/// The limits v1's memory.stat already reduces over the ancestors (hierarchical_*_limit).
+struct V1HierarchicalLimits {
+    std::optional<std::uint64_t> memory;
+    std::optional<std::uint64_t> memsw; ///< memory + swap
+};
+
 /// Fills the breakdown fields of @p stats from memory.stat. @p v2 selects the key names
 /// (v1 uses the hierarchical total_* keys). Unknown keys are ignored; malformed lines fail.
-Status parse_memory_stat(std::string_view text, bool v2, MemoryStats& stats);
+/// With @p limits, v1's hierarchical limits are stored there.
+Status parse_memory_stat(std::string_view text, bool v2, MemoryStats& stats,
+                         V1HierarchicalLimits* limits = nullptr);
 
 /// v1 cpuacct.usage_all: a "cpu user system" header, then "N USER_NS SYSTEM_NS" per CPU.
 Result<std::vector<CpuUsagePerCpu>> parse_cpuacct_usage_all(std::string_view text);

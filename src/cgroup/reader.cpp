@@ -68,7 +68,8 @@ Result<std::optional<std::uint64_t>> Reader::min_limit_on_path(const Where& w, c
     return limit;
 }
 
-Status Reader::memory_swap(const Where& w, MemoryStats& stats, std::string& scratch) {
+Status Reader::memory_swap(const Where& w, std::optional<std::uint64_t> v1_memsw_limit,
+                           MemoryStats& stats, std::string& scratch) {
     if (w.v2) {
         auto limit = min_limit_on_path(w, "memory.swap.max", scratch);
         if (!limit) {
@@ -83,12 +84,16 @@ Status Reader::memory_swap(const Where& w, MemoryStats& stats, std::string& scra
         return Ok{};
     }
     // v1 accounts memory + swap together; swap alone is the difference.
-    auto memsw = min_limit_on_path(w, "memory.memsw.limit_in_bytes", scratch);
+    std::optional<std::uint64_t> memsw = v1_memsw_limit;
     if (!memsw) {
-        return std::move(memsw).error();
+        auto walked = min_limit_on_path(w, "memory.memsw.limit_in_bytes", scratch);
+        if (!walked) {
+            return std::move(walked).error();
+        }
+        memsw = *walked;
     }
-    if (*memsw && stats.limit && **memsw >= *stats.limit) {
-        stats.swap_limit = **memsw - *stats.limit;
+    if (memsw && stats.limit && *memsw >= *stats.limit) {
+        stats.swap_limit = *memsw - *stats.limit;
     }
     if (dirs_.read(w.hierarchy, w.path, "memory.memsw.usage_in_bytes", scratch) && stats.usage) {
         if (auto both = parse_number(scratch)) {
@@ -115,18 +120,24 @@ Result<MemoryStats> Reader::memory(const ProcCgroups& cg, std::string& scratch) 
         return std::move(usage).error();
     }
     stats.usage = *usage;
-    auto limit = min_limit_on_path(w, w.v2 ? "memory.max" : "memory.limit_in_bytes", scratch);
-    if (!limit) {
-        return std::move(limit).error();
-    }
-    stats.limit = *limit;
+    V1HierarchicalLimits v1_limits;
     if (dirs_.read(w.hierarchy, w.path, "memory.stat", scratch)) {
-        if (Status st = parse_memory_stat(scratch, w.v2, stats); !st) {
+        if (Status st = parse_memory_stat(scratch, w.v2, stats, &v1_limits); !st) {
             return std::move(st).error();
         }
     }
+    if (v1_limits.memory) {
+        // v1 did the walk to the root already.
+        stats.limit = v1_limits.memory;
+    } else {
+        auto limit = min_limit_on_path(w, w.v2 ? "memory.max" : "memory.limit_in_bytes", scratch);
+        if (!limit) {
+            return std::move(limit).error();
+        }
+        stats.limit = *limit;
+    }
     // Swap accounting is optional (no swap, or swapaccount=0): its absence is not an error.
-    [[maybe_unused]] Status swap = memory_swap(w, stats, scratch);
+    [[maybe_unused]] Status swap = memory_swap(w, v1_limits.memsw, stats, scratch);
     return stats;
 }
 

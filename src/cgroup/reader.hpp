@@ -46,7 +46,8 @@ private:
     Result<Where> locate(Controller c, const ProcCgroups& cg) const;
     Result<std::optional<std::uint64_t>> min_limit_on_path(const Where& w, const char* file,
                                                            std::string& scratch);
-    Status memory_swap(const Where& w, MemoryStats& stats, std::string& scratch);
+    Status memory_swap(const Where& w, std::optional<std::uint64_t> v1_memsw_limit,
+                       MemoryStats& stats, std::string& scratch);
 
     const Layout& layout_;
     DirCache dirs_;

@@ -45,7 +45,10 @@ Status HostProc::read(const char* name, std::string& out) const {
     if (name == nullptr || name[0] == '\0' || name[0] == '/') {
         return make_error(EINVAL, fmt::format("{}: not a relative name", root_));
     }
-    Status st = read_file_at(fd_.get(), name, out);
+    std::string_view view(name);
+    Status st = view.find('/') == std::string_view::npos
+                    ? files_->read(fd_.get(), view, name, out)
+                    : read_file_at(fd_.get(), name, out);
     if (!st) {
         return make_error(st.error().code, fmt::format("{}/{}", root_, name));
     }

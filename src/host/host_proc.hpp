@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <sys/types.h>
 
 #include "model/host.hpp"
+#include "util/file_cache.hpp"
 #include "util/result.hpp"
 #include "util/unique_fd.hpp"
 
@@ -40,12 +42,15 @@ public:
     Status cgroup_text(pid_t pid, std::string& out) const;
 
 private:
-    HostProc(UniqueFd fd, std::string root) : fd_(std::move(fd)), root_(std::move(root)) {}
+    HostProc(UniqueFd fd, std::string root)
+        : fd_(std::move(fd)), root_(std::move(root)), files_(std::make_unique<FileCache>()) {}
 
     Status read(const char* name, std::string& out) const;
 
     UniqueFd fd_;
     std::string root_; ///< for error messages only
+    /// The host's own files (meminfo, stat, ...) stay open; per-process files do not.
+    std::unique_ptr<FileCache> files_;
 };
 
 } // namespace lensfs::host

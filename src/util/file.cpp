@@ -1,5 +1,6 @@
 #include "util/file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <string_view>
@@ -56,6 +57,33 @@ Status read_file_at(int dirfd, const char* name, std::string& out, std::size_t l
         return make_error(errno, name);
     }
     return read_all(fd.get(), name, out, limit);
+}
+
+Status pread_all(int fd, const char* name, std::string& out, std::size_t limit) {
+    constexpr std::size_t kFirstRead = 16384;
+    out.resize(std::max(out.capacity(), kFirstRead));
+    std::size_t used = 0;
+    for (;;) {
+        ssize_t n = ::pread(fd, out.data() + used, out.size() - used, static_cast<off_t>(used));
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            out.clear();
+            return make_error(errno, name);
+        }
+        used += static_cast<std::size_t>(n);
+        if (used < out.size()) {
+            break; // short read: the end
+        }
+        if (used > limit) {
+            out.clear();
+            return make_error(EFBIG, name);
+        }
+        out.resize(out.size() * 2);
+    }
+    out.resize(used);
+    return Ok{};
 }
 
 Result<std::string> read_file(const std::string& path, std::size_t limit) {

@@ -20,6 +20,12 @@ Result<UniqueFd> open_dir_at(int dirfd, const char* path);
 Status read_file_at(int dirfd, const char* name, std::string& out,
                     std::size_t limit = kMaxFileSize);
 
+/// Reads the whole file behind the open @p fd from offset 0 with pread(), reusing @p out's
+/// capacity. On procfs and cgroupfs files this makes the kernel generate fresh content, so
+/// a file can stay open and be read again and again; a short read is the end of the file.
+/// @p name is used in error messages.
+Status pread_all(int fd, const char* name, std::string& out, std::size_t limit = kMaxFileSize);
+
 /// Reads a whole file by path. Convenience for cold paths (start-up, CLI, tests).
 Result<std::string> read_file(const std::string& path, std::size_t limit = kMaxFileSize);
 

@@ -1,0 +1,79 @@
+#include "util/file_cache.hpp"
+
+#include <ctime>
+#include <fcntl.h>
+#include <functional>
+
+#include "util/file.hpp"
+
+namespace lensfs {
+
+namespace {
+
+std::int64_t monotonic_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
+// Errors that mean "this open file no longer stands for a live file".
+bool is_gone(int code) { return code == ENODEV || code == ESRCH || code == ENOENT; }
+
+} // namespace
+
+std::shared_ptr<FileCache::Entry> FileCache::find(Shard& shard, std::string_view key) {
+    std::lock_guard lock(shard.mutex);
+    auto it = shard.entries.find(std::string(key));
+    return it == shard.entries.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<FileCache::Entry> FileCache::open(Shard& shard, int dirfd, std::string_view key,
+                                                  const char* path) {
+    auto entry = std::make_shared<Entry>();
+    entry->fd.reset(::openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+    if (!entry->fd) {
+        entry->missing_errno = errno;
+        entry->retry_ms = monotonic_ms() + kMissingTtlMs;
+    }
+    std::lock_guard lock(shard.mutex);
+    if (shard.entries.size() >= kMaxPerShard) {
+        shard.entries.clear();
+    }
+    shard.entries[std::string(key)] = entry;
+    return entry;
+}
+
+Status FileCache::read(int dirfd, std::string_view key, const char* path, std::string& out) {
+    Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
+    std::shared_ptr<Entry> entry = find(shard, key);
+    bool fresh = false;
+    if (!entry || (!entry->fd && monotonic_ms() >= entry->retry_ms)) {
+        entry = open(shard, dirfd, key, path);
+        fresh = true;
+    }
+    if (!entry->fd) {
+        out.clear();
+        return Error{entry->missing_errno, path};
+    }
+    Status st = pread_all(entry->fd.get(), path, out);
+    if (st || fresh || !is_gone(st.error().code)) {
+        return st;
+    }
+    // The cgroup (or process) behind the cached fd is gone; it may exist again under the
+    // same name, so look once more.
+    entry = open(shard, dirfd, key, path);
+    if (!entry->fd) {
+        out.clear();
+        return Error{entry->missing_errno, path};
+    }
+    return pread_all(entry->fd.get(), path, out);
+}
+
+void FileCache::clear() {
+    for (auto& shard : shards_) {
+        std::lock_guard lock(shard.mutex);
+        shard.entries.clear();
+    }
+}
+
+} // namespace lensfs
