@@ -13,14 +13,12 @@ constexpr std::string_view kInitScope = "/init.scope";
 
 // systemd inside a container moves its own init to <container>/init.scope.
 void drop_init_scope(std::optional<std::string>& path) {
-    if (!path || path->size() <= kInitScope.size() ||
-        std::string_view(*path).substr(path->size() - kInitScope.size()) != kInitScope) {
+    if (!path || !path->ends_with(kInitScope)) {
         return;
     }
-    path->resize(path->size() - kInitScope.size());
-    if (path->empty()) {
-        *path = "/";
-    }
+    std::string_view parent(*path);
+    parent.remove_suffix(kInitScope.size());
+    path = parent.empty() ? std::string("/") : std::string(parent);
 }
 
 bool within(std::string_view path, std::string_view root) {
@@ -101,12 +99,11 @@ std::optional<Container> Engine::from_registry(const cgroup::ProcCgroups& cg) {
     return c;
 }
 
-std::optional<Container> Engine::from_pid_namespace(pid_t pid) {
-    auto ns = proc_.pidns_inode(pid);
-    if (!ns || *ns == self_pidns_) {
+std::optional<Container> Engine::from_pid_namespace(pid_t pid, std::uint64_t pidns) {
+    if (pidns == self_pidns_) {
         return std::nullopt;
     }
-    auto init = ns_cache_.find(proc_, *ns, pid);
+    auto init = ns_cache_.find(proc_, pidns, pid);
     if (!init) {
         return std::nullopt;
     }
@@ -124,8 +121,8 @@ Container Engine::resolve_pid(pid_t pid) {
         return Container{};
     }
     thread_local std::string text;
-    Status st = proc_.cgroup_text(pid, text);
-    auto cg = st ? cgroup::parse_proc_cgroup(text) : Result<cgroup::ProcCgroups>(st.error());
+    auto pidns = pid_cache_.read(proc_, pid, text);
+    auto cg = pidns ? cgroup::parse_proc_cgroup(text) : Result<cgroup::ProcCgroups>(pidns.error());
     if (!cg) {
         static RateLimit limit;
         log_warn_limited(limit, "pid {}: cannot tell its cgroup ({}); serving the host view", pid,
@@ -135,7 +132,7 @@ Container Engine::resolve_pid(pid_t pid) {
     if (auto c = from_registry(*cg)) {
         return std::move(*c);
     }
-    if (auto c = from_pid_namespace(pid)) {
+    if (auto c = from_pid_namespace(pid, *pidns)) {
         return std::move(*c);
     }
     if (at_root(*cg)) {

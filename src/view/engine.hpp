@@ -13,6 +13,7 @@
 #include "model/container.hpp"
 #include "view/files.hpp"
 #include "view/ns_cache.hpp"
+#include "view/pid_cache.hpp"
 
 namespace lensfs::view {
 
@@ -73,7 +74,7 @@ private:
     friend struct Gather;
 
     std::optional<Container> from_registry(const cgroup::ProcCgroups& cg);
-    std::optional<Container> from_pid_namespace(pid_t pid);
+    std::optional<Container> from_pid_namespace(pid_t pid, std::uint64_t pidns);
     bool at_root(const cgroup::ProcCgroups& cg) const;
 
     cgroup::Layout layout_;
@@ -81,6 +82,7 @@ private:
     Options options_;
     cgroup::Reader reader_;
     NsCache ns_cache_;
+    PidCache pid_cache_;
     ContainerLookup lookup_;
     std::uint64_t self_pidns_ = 0;
     unsigned ticks_per_second_ = 100;

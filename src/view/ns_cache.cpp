@@ -4,17 +4,13 @@
 #include <fmt/format.h>
 
 #include "host/process.hpp"
+#include "util/file.hpp"
 #include "util/parse.hpp"
+#include "view/pid_cache.hpp"
 
 namespace lensfs::view {
 
 namespace {
-
-std::int64_t monotonic_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 // A container's processes are rarely more than a few levels below its init.
 constexpr int kMaxWalk = 64;
@@ -39,12 +35,13 @@ std::optional<pid_t> parse_innermost_nspid(std::string_view status_text) {
     return result;
 }
 
-std::optional<NsInit> NsCache::walk(host::HostProc& proc, std::uint64_t ns, pid_t pid) {
+std::shared_ptr<NsCache::Entry> NsCache::walk(host::HostProc& proc, std::uint64_t ns,
+                                              pid_t pid) {
     thread_local std::string status;
     pid_t current = pid;
     for (int step = 0; step < kMaxWalk; ++step) {
         if (!proc.raw(fmt::format("{}/status", current).c_str(), status)) {
-            return std::nullopt;
+            return nullptr;
         }
         auto ppid = host::parse_ppid(status);
         if (parse_innermost_nspid(status) == 1 || !ppid || *ppid <= 0) {
@@ -57,39 +54,45 @@ std::optional<NsInit> NsCache::walk(host::HostProc& proc, std::uint64_t ns, pid_
         }
         current = *ppid;
     }
-    NsInit init;
-    init.pid = current;
+    auto handle = open_process(proc, current);
     auto start = proc.starttime_ticks(current, status);
-    if (!start || !proc.cgroup_text(current, status)) {
-        return std::nullopt;
+    if (!handle || handle->pidns != ns || !start) {
+        return nullptr;
     }
-    init.start_ticks = *start;
-    auto cg = cgroup::parse_proc_cgroup(status);
-    if (!cg) {
-        return std::nullopt;
-    }
-    init.cgroups = std::move(*cg);
-    return init;
+    auto entry = std::make_shared<Entry>();
+    entry->pid = current;
+    entry->start_ticks = *start;
+    entry->cgroup_fd = std::move(handle->cgroup_fd);
+    return entry;
 }
 
 std::optional<NsInit> NsCache::find(host::HostProc& proc, std::uint64_t ns, pid_t pid) {
-    std::int64_t now = monotonic_ms();
+    thread_local std::string text;
+    std::shared_ptr<Entry> entry;
     {
         std::lock_guard lock(mutex_);
-        if (auto it = entries_.find(ns); it != entries_.end() && it->second.expires_ms > now) {
-            return it->second.init;
+        if (auto it = entries_.find(ns); it != entries_.end()) {
+            entry = it->second;
         }
     }
-    auto init = walk(proc, ns, pid);
-    if (!init) {
+    if (!entry || !pread_all(entry->cgroup_fd.get(), "cgroup", text)) {
+        entry = walk(proc, ns, pid);
+        if (!entry || !pread_all(entry->cgroup_fd.get(), "cgroup", text)) {
+            std::lock_guard lock(mutex_);
+            entries_.erase(ns);
+            return std::nullopt;
+        }
+        std::lock_guard lock(mutex_);
+        if (entries_.size() >= kMaxEntries) {
+            entries_.clear();
+        }
+        entries_[ns] = entry;
+    }
+    auto cgroups = cgroup::parse_proc_cgroup(text);
+    if (!cgroups) {
         return std::nullopt;
     }
-    std::lock_guard lock(mutex_);
-    if (entries_.size() >= kMaxEntries) {
-        entries_.clear();
-    }
-    entries_[ns] = Entry{*init, now + kTtlMs};
-    return init;
+    return NsInit{entry->pid, entry->start_ticks, std::move(*cgroups)};
 }
 
 } // namespace lensfs::view

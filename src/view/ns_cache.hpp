@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -9,6 +10,7 @@
 
 #include "cgroup/layout.hpp"
 #include "host/host_proc.hpp"
+#include "util/unique_fd.hpp"
 
 namespace lensfs::view {
 
@@ -23,8 +25,10 @@ struct NsInit {
 std::optional<pid_t> parse_innermost_nspid(std::string_view status_text);
 
 /// Remembers the init of each pid namespace seen recently, so that the PPid walk that finds
-/// it runs once per namespace rather than once per read. Entries expire after a few seconds
-/// (a namespace inode number can be reused once the namespace is gone).
+/// it runs once per namespace rather than once per read. Each entry keeps the init's
+/// /proc/<pid>/cgroup open and re-reads it on every hit: that picks up a move to another
+/// cgroup, and fails once the init is gone, which also guards against a namespace inode
+/// number being reused by a new namespace.
 class NsCache {
 public:
     /// The init of namespace @p ns, found by walking up from @p pid.
@@ -32,16 +36,16 @@ public:
 
 private:
     struct Entry {
-        NsInit init;
-        std::int64_t expires_ms = 0;
+        pid_t pid = 0;
+        std::uint64_t start_ticks = 0;
+        UniqueFd cgroup_fd;
     };
-    static constexpr std::int64_t kTtlMs = 5000;
-    static constexpr std::size_t kMaxEntries = 4096;
+    static constexpr std::size_t kMaxEntries = 1024;
 
-    std::optional<NsInit> walk(host::HostProc& proc, std::uint64_t ns, pid_t pid);
+    static std::shared_ptr<Entry> walk(host::HostProc& proc, std::uint64_t ns, pid_t pid);
 
     std::mutex mutex_;
-    std::unordered_map<std::uint64_t, Entry> entries_;
+    std::unordered_map<std::uint64_t, std::shared_ptr<Entry>> entries_;
 };
 
 } // namespace lensfs::view

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <sys/types.h>
+#include <unordered_map>
+
+#include "host/host_proc.hpp"
+#include "util/result.hpp"
+#include "util/unique_fd.hpp"
+
+namespace lensfs::view {
+
+/// Keeps /proc/<pid>/cgroup open for processes that read recently, with their pid namespace,
+/// so that finding a reader's cgroup costs one pread() instead of five system calls. The fd
+/// stands for the process, not the number: once the process is gone the read fails (ESRCH)
+/// and the entry is opened afresh, so a reused pid is never mistaken for the old process.
+class PidCache {
+public:
+    /// Reads @p pid's cgroup file into @p text and returns its pid namespace inode.
+    Result<std::uint64_t> read(const host::HostProc& proc, pid_t pid, std::string& text);
+
+private:
+    static constexpr std::size_t kShards = 16;
+    static constexpr std::size_t kMaxPerShard = 128;
+
+    struct Entry {
+        UniqueFd cgroup_fd;
+        std::uint64_t pidns = 0;
+    };
+    struct Shard {
+        std::mutex mutex;
+        std::unordered_map<pid_t, std::shared_ptr<Entry>> entries;
+    };
+
+    static Result<std::shared_ptr<Entry>> open(const host::HostProc& proc, pid_t pid);
+    Shard& shard(pid_t pid) { return shards_[static_cast<std::size_t>(pid) % kShards]; }
+    void drop(pid_t pid);
+
+    std::array<Shard, kShards> shards_;
+};
+
+/// Opens /proc/<pid>/cgroup of one process and tells its pid namespace, both of the same
+/// process (the namespace is read through a directory fd of that process).
+struct ProcessHandle {
+    UniqueFd cgroup_fd;
+    std::uint64_t pidns = 0;
+};
+Result<ProcessHandle> open_process(const host::HostProc& proc, pid_t pid);
+
+} // namespace lensfs::view
