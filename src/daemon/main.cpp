@@ -40,7 +40,7 @@ int run(const daemon::Options& o) {
     log_info("lensfs {} starting; {}", LENSFS_VERSION, layout->describe());
     view::Engine engine(std::move(*layout), std::move(*proc),
                         view::Options{o.cpu_quota_view});
-    fuse::MountOptions mount{o.mountpoint, o.foreground, o.fuse_debug, o.threads};
+    fuse::MountOptions mount{o.mountpoint, o.foreground, o.fuse_debug, o.threads, !o.direct_io};
     return fuse::serve(engine, mount);
 }
 

@@ -13,6 +13,7 @@ enum LongOnly : int {
     kThreads,
     kNoCpuQuotaView,
     kFuseDebug,
+    kDirectIo,
 };
 
 constexpr option kLongOptions[] = {
@@ -24,6 +25,7 @@ constexpr option kLongOptions[] = {
     {"threads", required_argument, nullptr, kThreads},
     {"no-cpu-quota-view", no_argument, nullptr, kNoCpuQuotaView},
     {"fuse-debug", no_argument, nullptr, kFuseDebug},
+    {"direct-io", no_argument, nullptr, kDirectIo},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -57,6 +59,9 @@ Status apply(int opt, const char* arg, Options& o) {
         break;
     case kFuseDebug:
         o.fuse_debug = true;
+        break;
+    case kDirectIo:
+        o.direct_io = true;
         break;
     default:
         return Error{EINVAL, "unknown option (try --help)"};
@@ -109,6 +114,9 @@ Options:
                            "unified" cgroup2 tree). For tests and debugging.
       --threads N          serve with at most N FUSE worker threads (1-64, default 8)
       --no-cpu-quota-view  show the whole cpuset, ignoring CPU quotas
+      --direct-io          serve every read through the daemon instead of handing
+                           the kernel's page cache one open per file at a time
+                           (slower; for debugging)
       --fuse-debug         print libfuse's trace of every request (very verbose)
   -h, --help               show this help and exit
   -V, --version            show the version and exit

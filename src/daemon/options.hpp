@@ -15,6 +15,7 @@ struct Options {
     bool debug = false;
     bool fuse_debug = false;
     bool cpu_quota_view = true;
+    bool direct_io = false; ///< never serve through the page cache
     unsigned threads = 8;
     bool help = false;
     bool version = false;

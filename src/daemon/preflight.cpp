@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace lensfs::daemon {
@@ -24,8 +25,11 @@ Status make_dirs(const std::string& path) {
 }
 
 Status check_mountpoint(const std::string& path) {
+    // stat() of a dead FUSE mount can still succeed from cached attributes; statfs() asks
+    // the filesystem and fails with ENOTCONN.
+    struct statfs fs {};
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
+    if (::statfs(path.c_str(), &fs) != 0 || ::stat(path.c_str(), &st) != 0) {
         if (errno == ENOTCONN) {
             return Error{ENOTCONN, fmt::format("{} is a stale FUSE mount of a daemon that is gone; "
                                                "unmount it first (fusermount3 -u {})",

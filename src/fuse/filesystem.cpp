@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "fuse/context.hpp"
 #include "fuse/ops.hpp"
 #include "util/log.hpp"
 
@@ -27,11 +28,11 @@ struct LoopConfigDeleter {
 
 int run_loop(fuse_session* se, const MountOptions& options) {
     std::unique_ptr<fuse_loop_config, LoopConfigDeleter> config(fuse_loop_cfg_create());
-    if (!config) {
+    if (!config || options.max_threads == 1) {
         return fuse_session_loop(se);
     }
     fuse_loop_cfg_set_max_threads(config.get(), options.max_threads);
-    fuse_loop_cfg_set_idle_threads(config.get(), options.max_threads < 4 ? options.max_threads : 4);
+    fuse_loop_cfg_set_idle_threads(config.get(), options.max_threads);
     fuse_loop_cfg_set_clone_fd(config.get(), 0);
     return fuse_session_loop_mt(se, config.get());
 }
@@ -48,11 +49,14 @@ int serve(view::Engine& engine, const MountOptions& options) {
         argv.push_back(arg.data());
     }
     fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
-    SessionPtr se(fuse_session_new(&args, &lowlevel_ops(), sizeof(fuse_lowlevel_ops), &engine));
+    Context context{engine};
+    context.page_cache = options.page_cache;
+    SessionPtr se(fuse_session_new(&args, &lowlevel_ops(), sizeof(fuse_lowlevel_ops), &context));
     if (!se) {
         log_error("cannot create the FUSE session");
         return 1;
     }
+    context.session = se.get();
     if (fuse_set_signal_handlers(se.get()) != 0) {
         log_error("cannot install signal handlers");
         return 1;
@@ -70,7 +74,8 @@ int serve(view::Engine& engine, const MountOptions& options) {
     log_info("unmounting {}", options.mountpoint);
     fuse_session_unmount(se.get());
     fuse_remove_signal_handlers(se.get());
-    return rc == 0 ? 0 : 1;
+    // libfuse's loop returns the number of the signal that ended it: a clean stop.
+    return rc >= 0 ? 0 : 1;
 }
 
 } // namespace lensfs::fuse

@@ -11,6 +11,7 @@ struct MountOptions {
     bool foreground = true;
     bool fuse_debug = false;     ///< libfuse's own request trace
     unsigned max_threads = 8;    ///< upper bound of FUSE worker threads
+    bool page_cache = true;      ///< see PageCacheSlots
 };
 
 /// Mounts the views served by @p engine at options.mountpoint, serves until SIGINT/SIGTERM

@@ -7,6 +7,7 @@
 #include <string>
 #include <sys/stat.h>
 
+#include "fuse/context.hpp"
 #include "fuse/tree.hpp"
 #include "util/log.hpp"
 #include "view/engine.hpp"
@@ -18,22 +19,22 @@ namespace {
 // The tree never changes while mounted: let the kernel cache names and attributes.
 constexpr double kTimeout = 86400.0;
 
-view::Engine& engine_of(fuse_req_t req) {
-    return *static_cast<view::Engine*>(fuse_req_userdata(req));
-}
+Context& context_of(fuse_req_t req) { return *static_cast<Context*>(fuse_req_userdata(req)); }
 
 // One open file: the text rendered at open, served in slices until release.
 struct Snapshot {
     std::string text;
+    bool in_page_cache = false;
 };
 
-struct stat attributes(const Node& node) {
+struct stat attributes(const Node& node, std::size_t size = 0) {
     static const time_t kMountTime = ::time(nullptr);
     struct stat st {};
     st.st_ino = node.ino;
     st.st_mode = node.dir ? (S_IFDIR | 0555) : (S_IFREG | 0444);
     st.st_nlink = node.dir ? 2 : 1;
     st.st_blksize = 4096;
+    st.st_size = static_cast<off_t>(size);
     st.st_atime = st.st_mtime = st.st_ctime = kMountTime;
     return st;
 }
@@ -66,7 +67,7 @@ void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
         }
         fuse_entry_param e{};
         e.ino = node->ino;
-        e.attr = attributes(*node);
+        e.attr = attributes(*node, context_of(req).slots.size(node->ino, 0));
         e.attr_timeout = kTimeout;
         e.entry_timeout = kTimeout;
         fuse_reply_entry(req, &e);
@@ -74,13 +75,14 @@ void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     });
 }
 
-void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* /*fi*/) {
+void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     guarded(req, "getattr", [&] {
         const Node* node = node_by_ino(ino);
         if (!node) {
             return ENOENT;
         }
-        struct stat st = attributes(*node);
+        std::uint64_t fh = fi != nullptr ? fi->fh : 0;
+        struct stat st = attributes(*node, context_of(req).slots.size(node->ino, fh));
         fuse_reply_attr(req, &st, kTimeout);
         return 0;
     });
@@ -103,14 +105,17 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
         if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC) != 0) {
             return EACCES;
         }
-        view::Engine& engine = engine_of(req);
-        const fuse_ctx* ctx = fuse_req_ctx(req);
-        view::Container container = engine.resolve_pid(ctx->pid);
+        Context& cx = context_of(req);
+        view::Container container = cx.engine.resolve_pid(fuse_req_ctx(req)->pid);
         auto snapshot = std::make_unique<Snapshot>();
-        engine.render(node->file, container, snapshot->text);
-        // The content differs per reader, so the kernel must not cache it across opens.
-        fi->direct_io = 1;
-        fi->keep_cache = 0;
+        cx.engine.render(node->file, container, snapshot->text);
+        snapshot->in_page_cache =
+            cx.page_cache && cx.slots.acquire(cx.session, node->ino, snapshot->text,
+                                              reinterpret_cast<std::uint64_t>(snapshot.get()));
+        // Either the text now sits in the page cache for this open alone, or the reads must
+        // bypass the cache. keep_cache: opening must not drop what was just stored.
+        fi->direct_io = snapshot->in_page_cache ? 0 : 1;
+        fi->keep_cache = 1;
         fi->fh = reinterpret_cast<std::uint64_t>(snapshot.get());
         if (fuse_reply_open(req, fi) == 0) {
             snapshot.release(); // owned by the open file until release
@@ -137,8 +142,12 @@ void op_read(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, fuse_fi
     });
 }
 
-void op_release(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
-    delete reinterpret_cast<Snapshot*>(fi->fh);
+void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+    auto* snapshot = reinterpret_cast<Snapshot*>(fi->fh);
+    if (snapshot != nullptr && snapshot->in_page_cache) {
+        context_of(req).slots.release(ino);
+    }
+    delete snapshot;
     fuse_reply_err(req, 0);
 }
 
@@ -208,8 +217,18 @@ void op_access(fuse_req_t req, fuse_ino_t ino, int mask) {
     });
 }
 
+void op_init(void* /*userdata*/, fuse_conn_info* conn) {
+    // The daemon invalidates and stores page-cache content itself; a size change reported
+    // by GETATTR must not throw the stored pages away.
+    conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
+    if ((conn->capable & FUSE_CAP_EXPLICIT_INVAL_DATA) != 0) {
+        conn->want |= FUSE_CAP_EXPLICIT_INVAL_DATA;
+    }
+}
+
 fuse_lowlevel_ops make_ops() {
     fuse_lowlevel_ops ops{};
+    ops.init = op_init;
     ops.lookup = op_lookup;
     ops.getattr = op_getattr;
     ops.setattr = op_setattr;

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "fuse/page_cache.hpp"
+#include "view/engine.hpp"
+
+struct fuse_session;
+
+namespace lensfs::fuse {
+
+/// What every FUSE callback reaches through the request's userdata.
+struct Context {
+    view::Engine& engine;
+    fuse_session* session = nullptr;
+    bool page_cache = true; ///< serve one open per file from the page cache (see PageCacheSlots)
+    PageCacheSlots slots;
+};
+
+} // namespace lensfs::fuse
