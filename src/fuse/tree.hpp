@@ -8,7 +8,7 @@
 
 namespace lensfs::fuse {
 
-/// One node of the fixed directory tree the mount shows.
+/// One node of the fixed directory tree the mount shows, built from view::kAllFiles.
 struct Node {
     std::uint64_t ino;
     std::uint64_t parent;

@@ -63,6 +63,10 @@ public:
     /// what cannot be read falls back to the host's values and is logged.
     void render(FileId file, const Container& container, std::string& out);
 
+    /// The host CPUs @p container sees (cpuset cut by the CPU quota view), in host numbering.
+    /// Visible CPU k of the container is the k-th of these.
+    CpuSet visible_cpus(const Container& container);
+
     [[nodiscard]] const FileCounters& counters(FileId file) const {
         return counters_[static_cast<std::size_t>(file)];
     }

@@ -54,22 +54,7 @@ struct Gather {
         }
     }
 
-    CpuSet visible() {
-        std::string& buf = scratch().b;
-        CpuSet base;
-        if (auto set = e.reader_.cpuset(c.cgroups, buf)) {
-            base = std::move(*set);
-        } else {
-            fallback(set.error());
-            base = host_online_cpus();
-        }
-        auto limit = e.reader_.cpu_limit(c.cgroups, buf);
-        if (!limit) {
-            fallback(limit.error());
-            return base;
-        }
-        return visible_cpus(base, *limit, e.options_.cpu_quota_view);
-    }
+    CpuSet visible() { return e.visible_cpus(c); }
 
     double uptime() const {
         double up = boottime_now() - c.start_boottime_s;
@@ -141,6 +126,27 @@ struct Gather {
 
     void cpu_online(std::string& out) { render::cpu_list(visible().size(), out); }
 };
+
+CpuSet Engine::visible_cpus(const Container& container) {
+    thread_local std::string buf;
+    auto& counters = counters_[static_cast<std::size_t>(FileId::cpu_online)];
+    CpuSet base;
+    if (container.is_host()) {
+        return host_online_cpus();
+    }
+    if (auto set = reader_.cpuset(container.cgroups, buf)) {
+        base = std::move(*set);
+    } else {
+        note_fallback(counters, "cpuset", set.error());
+        base = host_online_cpus();
+    }
+    auto limit = reader_.cpu_limit(container.cgroups, buf);
+    if (!limit) {
+        note_fallback(counters, "cpu quota", limit.error());
+        return base;
+    }
+    return lensfs::visible_cpus(base, *limit, options_.cpu_quota_view);
+}
 
 void Engine::render(FileId file, const Container& container, std::string& out) {
     out.clear();
