@@ -77,7 +77,8 @@ int lensfs_ping(const char *socket_path, int timeout_ms) LENSFS_HOOK_NOEXCEPT;
  * @return 0 when the daemon stored the entry; the errors of lensfs_ping(), and
  *         -EINVAL for an invalid argument (checked before connecting) or an entry the
  *                 daemon refused (for example, @p pid is not running);
- *         -E2BIG when the annotations exceed the limits above;
+ *         -E2BIG when the id (over 128 characters), the cgroup path (over 4096 bytes) or
+ *                the annotations exceed their limits;
  *         -EAGAIN when the daemon is busy or its registry is full: retry later;
  *         -EIO when the daemon failed (for example, it could not save its state).
  */
@@ -94,7 +95,7 @@ int lensfs_register(const char *id, const char *cgroup, pid_t pid, double start_
  * @param timeout_ms  the most the call may take; 0 for the default
  * @return 0 when the entry was removed; the errors of lensfs_ping(), and
  *         -ESRCH when no container has that id (never registered, or already removed);
- *         -EINVAL when @p id is not a valid container id;
+ *         -EINVAL when @p id is not a valid container id (-E2BIG when it is too long);
  *         -EIO when the daemon failed.
  */
 int lensfs_unregister(const char *id, const char *socket_path,

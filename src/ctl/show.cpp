@@ -1,0 +1,160 @@
+// lensctl show: what a container would read from lensfs, computed in this process with the
+// daemon's own view::Engine. No mount and no daemon needed; the daemon, when it answers,
+// only contributes its registry, so that registered containers get the same boundary and
+// start time as in the daemon.
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <memory>
+#include <tuple>
+#include <signal.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ctl/commands.hpp"
+#include "registry/entry.hpp"
+#include "util/log.hpp"
+#include "view/engine.hpp"
+
+namespace lensfs::ctl {
+
+namespace {
+
+bool within(std::string_view path, std::string_view root) {
+    if (root == "/") {
+        return true;
+    }
+    return path.substr(0, root.size()) == root &&
+           (path.size() == root.size() || path[root.size()] == '/');
+}
+
+// The registry's boundary rule over a list fetched from the daemon: the longest registered
+// cgroup containing the path; on a tie the container that started last, then the greatest id.
+view::ContainerLookup lookup_over(std::vector<Entry> entries) {
+    auto list = std::make_shared<const std::vector<Entry>>(std::move(entries));
+    return [list](std::string_view cgroup) -> std::optional<ContainerRecord> {
+        const Entry* best = nullptr;
+        for (const auto& e : *list) {
+            if (!within(cgroup, e.cgroup)) {
+                continue;
+            }
+            auto rank = [](const Entry& x) {
+                return std::make_tuple(x.cgroup.size(), x.start_boottime_s, std::cref(x.id));
+            };
+            if (best == nullptr || rank(e) > rank(*best)) {
+                best = &e;
+            }
+        }
+        return best ? std::optional<ContainerRecord>(best->record()) : std::nullopt;
+    };
+}
+
+Result<std::unique_ptr<view::Engine>> make_engine(const Options& o) {
+    auto layout = o.cgroup_root.empty() ? cgroup::Layout::discover()
+                                        : cgroup::Layout::from_root(o.cgroup_root);
+    if (!layout) {
+        return Error{layout.error().code, "cannot find cgroups: " + layout.error().message()};
+    }
+    auto proc = host::HostProc::open("/proc");
+    if (!proc) {
+        return std::move(proc).error();
+    }
+    return std::make_unique<view::Engine>(std::move(*layout), std::move(*proc),
+                                          view::Options{o.cpu_quota_view});
+}
+
+double start_boottime(const std::optional<StartTime>& t) {
+    if (!t) {
+        return 0;
+    }
+    if (t->boottime_s) {
+        return *t->boottime_s;
+    }
+    timespec wall{};
+    clock_gettime(CLOCK_REALTIME, &wall);
+    double now_wall = static_cast<double>(wall.tv_sec) + static_cast<double>(wall.tv_nsec) / 1e9;
+    return std::max(0.0, view::boottime_now() - (now_wall - t->wall_s.value_or(now_wall)));
+}
+
+// Whom to render for: the container of --pid, --cgroup or --id.
+Result<view::Container> resolve(const Options& o, view::Engine& engine, const Entry* entry) {
+    if (o.pid) {
+        if (::kill(*o.pid, 0) != 0 && errno == ESRCH) {
+            return Error{ESRCH, fmt::format("no process {}", *o.pid)};
+        }
+        return engine.resolve_pid(*o.pid);
+    }
+    if (entry != nullptr) {
+        return engine.resolve_cgroup(entry->cgroup, entry->start_boottime_s);
+    }
+    if (Status st = validate_cgroup(*o.cgroup); !st) {
+        return std::move(st).error();
+    }
+    return engine.resolve_cgroup(*o.cgroup, start_boottime(o.start_time));
+}
+
+std::string show_json(const Options& o, const view::Container& c, const std::string& text) {
+    nlohmann::json cgroups = nlohmann::json::object();
+    if (c.cgroups.unified) {
+        cgroups["unified"] = *c.cgroups.unified;
+    }
+    for (std::size_t i = 0; i < c.cgroups.v1.size(); ++i) {
+        if (c.cgroups.v1[i]) {
+            cgroups[std::string(cgroup::controller_name(static_cast<cgroup::Controller>(i)))] =
+                *c.cgroups.v1[i];
+        }
+    }
+    nlohmann::json j = {{"file", std::string(view::file_path(*view::file_from_path(o.file)))},
+                        {"source", std::string(view::source_name(c.source))},
+                        {"id", c.id},
+                        {"cgroups", std::move(cgroups)},
+                        {"start_boottime", c.start_boottime_s},
+                        {"content", text}};
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+int fail(const std::string& text, int status) {
+    std::fputs(fmt::format("lensctl: {}\n", text).c_str(), stderr);
+    return status;
+}
+
+} // namespace
+
+int run_show(const Options& o) {
+    auto file = view::file_from_path(o.file);
+    if (!file) {
+        return fail(fmt::format("lensfs serves no file '{}' (try proc/meminfo, proc/cpuinfo, "
+                                "proc/stat, proc/uptime, proc/swaps, proc/loadavg, "
+                                "proc/diskstats or sys/devices/system/cpu/online)",
+                                o.file),
+                    kExitUsage);
+    }
+    int status = kExitOk;
+    std::optional<Entry> entry;
+    if (!o.id.empty()) {
+        auto got = ask(o, GetRequest{o.id}, status);
+        if (!got) {
+            return status;
+        }
+        entry = std::move(got->container);
+    }
+    log_configure(LogLevel::warning, LogSink::stderr_stream);
+    auto engine = make_engine(o);
+    if (!engine) {
+        return fail(engine.error().message(), kExitFailed);
+    }
+    if (auto listed = ask(o, ListRequest{}, status, /*quiet=*/true); listed && listed->containers) {
+        (*engine)->set_lookup(lookup_over(std::move(*listed->containers)));
+    }
+    auto container = resolve(o, **engine, entry ? &*entry : nullptr);
+    if (!container) {
+        return fail(container.error().message(), kExitFailed);
+    }
+    std::string text;
+    (*engine)->render(*file, *container, text);
+    std::fputs((o.json ? show_json(o, *container, text) : text).c_str(), stdout);
+    return kExitOk;
+}
+
+} // namespace lensfs::ctl
