@@ -27,7 +27,9 @@ std::int64_t monotonic_ns() noexcept {
     return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-Error errno_error(const char* what) { return make_error(errno, what); }
+Error errno_error(const char* what) {
+    return make_error(errno, what);
+}
 
 // Waits until @p fd is ready for @p events. ETIMEDOUT when the deadline passes first.
 Status wait_for(int fd, short events, Deadline deadline, const char* what) {

@@ -84,8 +84,8 @@ std::optional<Response> ask(const Options& o, RequestBody body, int& status, boo
     if (!conn) {
         const Error& e = conn.error();
         if (!quiet) {
-            print_error(fmt::format("cannot reach lensfs at {}: {}{}", path, e.message(),
-                                    hint(e.code)));
+            print_error(
+                fmt::format("cannot reach lensfs at {}: {}{}", path, e.message(), hint(e.code)));
         }
         status = kExitUnreachable;
         return std::nullopt;
@@ -93,8 +93,8 @@ std::optional<Response> ask(const Options& o, RequestBody body, int& status, boo
     auto response = conn->call(Request{std::nullopt, std::move(body)}, deadline);
     if (!response) {
         if (!quiet) {
-            print_error(fmt::format("lensfs at {} did not answer: {}", path,
-                                    response.error().message()));
+            print_error(
+                fmt::format("lensfs at {} did not answer: {}", path, response.error().message()));
         }
         status = kExitUnreachable;
         return std::nullopt;

@@ -76,14 +76,14 @@ std::string containers_table(const std::vector<Entry>& entries, double now_boott
 }
 
 std::string container_details(const Entry& e, double now_boottime_s) {
-    std::string out = fmt::format("id:          {}\n"
-                                  "cgroup:      {}\n"
-                                  "pid:         {}\n"
-                                  "started:     {} (CLOCK_BOOTTIME {:.3f} s)\n"
-                                  "uptime:      {}\n",
-                                  e.id, e.cgroup, pid_text(e), format_wall(e.start_wall_s),
-                                  e.start_boottime_s,
-                                  format_duration(now_boottime_s - e.start_boottime_s));
+    std::string out =
+        fmt::format("id:          {}\n"
+                    "cgroup:      {}\n"
+                    "pid:         {}\n"
+                    "started:     {} (CLOCK_BOOTTIME {:.3f} s)\n"
+                    "uptime:      {}\n",
+                    e.id, e.cgroup, pid_text(e), format_wall(e.start_wall_s), e.start_boottime_s,
+                    format_duration(now_boottime_s - e.start_boottime_s));
     for (const auto& [key, value] : e.annotations) {
         out += fmt::format("annotation:  {}={}\n", key, value);
     }
@@ -91,12 +91,12 @@ std::string container_details(const Entry& e, double now_boottime_s) {
 }
 
 std::string status_text(const DaemonStatus& s, double now_boottime_s) {
-    std::string out = fmt::format("lensfs {}, pid {}\n"
-                                  "started:     {} (up {})\n"
-                                  "containers:  {}\n",
-                                  s.version, s.pid, format_wall(s.start_wall_s),
-                                  format_duration(now_boottime_s - s.start_boottime_s),
-                                  s.containers);
+    std::string out =
+        fmt::format("lensfs {}, pid {}\n"
+                    "started:     {} (up {})\n"
+                    "containers:  {}\n",
+                    s.version, s.pid, format_wall(s.start_wall_s),
+                    format_duration(now_boottime_s - s.start_boottime_s), s.containers);
     auto section = [&](const char* title, const std::map<std::string, std::uint64_t>& counts) {
         out += fmt::format("{}:{}\n", title, counts.empty() ? " none" : "");
         for (const auto& [name, n] : counts) {
@@ -108,7 +108,9 @@ std::string status_text(const DaemonStatus& s, double now_boottime_s) {
     return out;
 }
 
-std::string container_json(const Entry& entry) { return dump(entry_object(entry)); }
+std::string container_json(const Entry& entry) {
+    return dump(entry_object(entry));
+}
 
 std::string containers_json(const std::vector<Entry>& entries) {
     json list = json::array();

@@ -23,7 +23,8 @@ Commands:
                             reads served per file and error counters
   show (--pid PID | --cgroup PATH | --id ID) FILE
                             print FILE (e.g. proc/meminfo, sys/devices/system/
-                            cpu/online) as that container would read it from
+                            cpu/online; an unknown FILE gets the list of the
+                            served ones) as that container would read it from
                             lensfs, computed here with the daemon's code from
                             the host's /proc and cgroup files. --id asks the
                             daemon for the container's cgroup and start time;

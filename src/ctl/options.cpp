@@ -41,7 +41,9 @@ constexpr option kLongOptions[] = {
     {nullptr, 0, nullptr, 0},
 };
 
-Error usage(std::string message) { return Error{EINVAL, std::move(message)}; }
+Error usage(std::string message) {
+    return Error{EINVAL, std::move(message)};
+}
 
 // Which command-specific options were given, to refuse them where they do not belong.
 struct Seen {
@@ -125,9 +127,9 @@ Status apply(int opt, const char* arg, Options& o, Seen& seen) {
 
 std::optional<Command> command_from_name(std::string_view name) {
     static constexpr std::pair<std::string_view, Command> kNames[] = {
-        {"list", Command::list},         {"get", Command::get},
+        {"list", Command::list},          {"get", Command::get},
         {"register", Command::register_}, {"unregister", Command::unregister},
-        {"status", Command::status},     {"show", Command::show},
+        {"status", Command::status},      {"show", Command::show},
     };
     for (const auto& [n, c] : kNames) {
         if (n == name) {
@@ -221,8 +223,8 @@ std::optional<StartTime> parse_start_time(std::string_view text) {
         text.remove_prefix(1);
     }
     double value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
-                                     std::chars_format::fixed);
+    auto [end, ec] =
+        std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
         !std::isfinite(value) || value < 0) {
         return std::nullopt;
@@ -239,8 +241,7 @@ Result<Options> parse_options(int argc, char** argv) {
     while ((opt = getopt_long(argc, argv, "hV", kLongOptions, nullptr)) != -1) {
         if (opt == '?') {
             return usage(std::string("unknown option or missing argument: ") +
-                         (optind > 0 && optind <= argc ? argv[optind - 1] : "?") +
-                         " (try --help)");
+                         (optind > 0 && optind <= argc ? argv[optind - 1] : "?") + " (try --help)");
         }
         if (Status st = apply(opt, optarg, o, seen); !st) {
             return std::move(st).error();

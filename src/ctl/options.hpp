@@ -16,17 +16,17 @@ enum class Command { list, get, register_, unregister, status, show };
 /// option that belongs to another command.
 struct Options {
     Command command = Command::list;
-    std::string socket;              ///< "" = $LENSFS_SOCKET, else the default
+    std::string socket; ///< "" = $LENSFS_SOCKET, else the default
     bool json = false;
-    int timeout_ms = 0;              ///< 0 = the client's default
-    std::string id;                  ///< get, register, unregister, show --id
-    std::string file;                ///< show
-    std::optional<pid_t> pid;        ///< register, show
+    int timeout_ms = 0;       ///< 0 = the client's default
+    std::string id;           ///< get, register, unregister, show --id
+    std::string file;         ///< show
+    std::optional<pid_t> pid; ///< register, show
     std::optional<std::string> cgroup;
     std::optional<StartTime> start_time;
     std::map<std::string, std::string> annotations; ///< register
-    std::string cgroup_root;         ///< show: read cgroups below this directory
-    bool cpu_quota_view = true;      ///< show
+    std::string cgroup_root;                        ///< show: read cgroups below this directory
+    bool cpu_quota_view = true;                     ///< show
     bool help = false;
     bool version = false;
 };

@@ -6,8 +6,8 @@
 #include <ctime>
 #include <functional>
 #include <memory>
-#include <tuple>
 #include <signal.h>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -124,10 +124,11 @@ int fail(const std::string& text, int status) {
 int run_show(const Options& o) {
     auto file = view::file_from_path(o.file);
     if (!file) {
-        return fail(fmt::format("lensfs serves no file '{}' (try proc/meminfo, proc/cpuinfo, "
-                                "proc/stat, proc/uptime, proc/swaps, proc/loadavg, "
-                                "proc/diskstats or sys/devices/system/cpu/online)",
-                                o.file),
+        std::string served;
+        for (view::FileId f : view::kAllFiles) {
+            served += fmt::format("{}{}", served.empty() ? "" : ", ", view::file_path(f));
+        }
+        return fail(fmt::format("lensfs serves no file '{}' (it serves {})", o.file, served),
                     kExitUsage);
     }
     int status = kExitOk;

@@ -38,8 +38,7 @@ int fail(const Error& error) noexcept {
 }
 
 // Runs @p body, turning anything it throws into a negative errno.
-template <typename Body>
-int guarded(Body&& body) noexcept {
+template <typename Body> int guarded(Body&& body) noexcept {
     try {
         set_last_error("");
         return body();
@@ -81,9 +80,8 @@ int lensfs_register(const char* id, const char* cgroup, pid_t pid, double start_
                     const char* const* annotation_keys, const char* const* annotation_values,
                     size_t annotation_count, const char* socket_path, int timeout_ms) noexcept {
     return guarded([&] {
-        hook::RegisterArgs args{id,           cgroup,          pid,
-                                start_boottime, annotation_keys, annotation_values,
-                                annotation_count};
+        hook::RegisterArgs args{
+            id, cgroup, pid, start_boottime, annotation_keys, annotation_values, annotation_count};
         auto request = hook::make_register_request(args);
         if (!request) {
             return fail(request.error());
@@ -101,6 +99,8 @@ int lensfs_unregister(const char* id, const char* socket_path, int timeout_ms) n
     });
 }
 
-const char* lensfs_last_error(void) noexcept { return t_last_error; }
+const char* lensfs_last_error(void) noexcept {
+    return t_last_error;
+}
 
 } // extern "C"

@@ -24,8 +24,8 @@ Result<std::map<std::string, std::string>> make_annotations(const RegisterArgs& 
             return make_error(EINVAL, "annotation " + std::to_string(i) + " is NULL");
         }
         if (!out.emplace(a.keys[i], a.values[i]).second) {
-            return make_error(EINVAL, "annotation key " + quoted_excerpt(a.keys[i]) +
-                                          " is given twice");
+            return make_error(EINVAL,
+                              "annotation key " + quoted_excerpt(a.keys[i]) + " is given twice");
         }
     }
     if (Status st = validate_annotations(out); !st) {

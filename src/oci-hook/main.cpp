@@ -45,8 +45,8 @@ Result<std::string> read_stdin() {
         }
         text.append(buf, static_cast<std::size_t>(n));
         if (text.size() > kMaxInputBytes) {
-            return Error{E2BIG, fmt::format("the state on stdin is larger than {} bytes",
-                                            kMaxInputBytes)};
+            return Error{E2BIG,
+                         fmt::format("the state on stdin is larger than {} bytes", kMaxInputBytes)};
         }
     }
 }
@@ -89,8 +89,8 @@ int do_unregister(const Options& o, const State& s) {
         return 0;
     }
     return report(o,
-                  fmt::format("cannot unregister container '{}': {}{}", s.id,
-                              lensfs_last_error(), daemon_hint(rc)),
+                  fmt::format("cannot unregister container '{}': {}{}", s.id, lensfs_last_error(),
+                              daemon_hint(rc)),
                   "its entry stays until the daemon prunes it");
 }
 

@@ -19,7 +19,9 @@ namespace lensfs::oci {
 
 namespace {
 
-std::string fd_path(int fd) { return fmt::format("/proc/self/fd/{}", fd); }
+std::string fd_path(int fd) {
+    return fmt::format("/proc/self/fd/{}", fd);
+}
 
 // openat2() has no glibc wrapper on Debian 12.
 UniqueFd open_in_root(int root_fd, std::string_view rel) {
@@ -27,8 +29,8 @@ UniqueFd open_in_root(int root_fd, std::string_view rel) {
     how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
     std::string path(rel);
-    return UniqueFd(static_cast<int>(::syscall(SYS_openat2, root_fd, path.c_str(), &how,
-                                               sizeof(how))));
+    return UniqueFd(
+        static_cast<int>(::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof(how))));
 }
 
 Result<UniqueFd> open_dir(const std::string& path) {
@@ -112,8 +114,8 @@ unsigned long remount_flags(unsigned long st_flags) {
         unsigned long ms;
     };
     constexpr Pair kPairs[] = {
-        {ST_NOSUID, MS_NOSUID},     {ST_NODEV, MS_NODEV},           {ST_NOEXEC, MS_NOEXEC},
-        {ST_NOATIME, MS_NOATIME},   {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME},
+        {ST_NOSUID, MS_NOSUID},   {ST_NODEV, MS_NODEV},           {ST_NOEXEC, MS_NOEXEC},
+        {ST_NOATIME, MS_NOATIME}, {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME},
     };
     unsigned long out = 0;
     for (const auto& p : kPairs) {

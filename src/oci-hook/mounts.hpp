@@ -15,8 +15,8 @@ namespace lensfs::oci {
 
 /// The files lensfs serves, relative to both the lensfs mount and the container root.
 inline constexpr std::array<std::string_view, 8> kViewFiles = {
-    "proc/meminfo", "proc/cpuinfo",   "proc/stat",      "proc/uptime",
-    "proc/swaps",   "proc/loadavg",   "proc/diskstats", "sys/devices/system/cpu/online",
+    "proc/meminfo", "proc/cpuinfo", "proc/stat",      "proc/uptime",
+    "proc/swaps",   "proc/loadavg", "proc/diskstats", "sys/devices/system/cpu/online",
 };
 
 /// What mount_views did.

@@ -20,9 +20,9 @@ inline constexpr const char* kDefaultMountDir = "/var/lib/lensfs";
 struct Options {
     Stage stage = Stage::create_runtime;
     std::string stage_name;
-    std::string socket;                    ///< "" = LENSFS_SOCKET, else the default socket
+    std::string socket; ///< "" = LENSFS_SOCKET, else the default socket
     std::string mount_dir = kDefaultMountDir;
-    int timeout_ms = 0;                    ///< 0 = the client's default
+    int timeout_ms = 0; ///< 0 = the client's default
     bool strict = false;
     bool help = false;
     bool version = false;

@@ -12,7 +12,9 @@ namespace {
 
 using nlohmann::json;
 
-Error invalid(std::string message) { return Error{EINVAL, std::move(message)}; }
+Error invalid(std::string message) {
+    return Error{EINVAL, std::move(message)};
+}
 
 // Nesting depth of the JSON text, counted without parsing: a hostile "[[[[..." must not
 // cost a megabyte of nested values before it is refused.
@@ -114,9 +116,9 @@ Status read_texts(const json& doc, State& s) {
         const char* key;
         std::string* out;
     };
-    for (Field f : {Field{"ociVersion", &s.oci_version}, Field{"id", &s.id},
-                    Field{"status", &s.status}, Field{"bundle", &s.bundle},
-                    Field{"root", &s.rootfs}}) {
+    for (Field f :
+         {Field{"ociVersion", &s.oci_version}, Field{"id", &s.id}, Field{"status", &s.status},
+          Field{"bundle", &s.bundle}, Field{"root", &s.rootfs}}) {
         auto text = optional_text(doc, f.key);
         if (!text) {
             return std::move(text).error();

@@ -23,12 +23,12 @@ inline constexpr std::size_t kMaxDepth = 64;
 /// The fields of the runtime state lensfs uses. runc and crun both put pid and bundle at the
 /// top level; crun also sends "root", the absolute path of the root filesystem.
 struct State {
-    std::string oci_version;        ///< "" when absent
-    std::string id;                 ///< required
-    std::string status;             ///< "" when absent
-    std::optional<pid_t> pid;       ///< absent, or 0 (crun's "not running"): nullopt
-    std::string bundle;             ///< "" when absent
-    std::string rootfs;             ///< crun's "root"; "" when absent
+    std::string oci_version;  ///< "" when absent
+    std::string id;           ///< required
+    std::string status;       ///< "" when absent
+    std::optional<pid_t> pid; ///< absent, or 0 (crun's "not running"): nullopt
+    std::string bundle;       ///< "" when absent
+    std::string rootfs;       ///< crun's "root"; "" when absent
     std::map<std::string, std::string> annotations;
 };
 

@@ -4,6 +4,8 @@
  * macros) and link against the library. Run by c_abi.sh and live.sh:
  *
  *   hook_consumer down SOCKET ERRNO_NAME   every call fails with -ERRNO_NAME
+ *   hook_consumer expect SOCKET ERRNO_NAME [TIMEOUT_MS]
+ *                                          lensfs_ping() gives -ERRNO_NAME (OK for 0)
  *   hook_consumer args                     bad arguments are refused before connecting
  *   hook_consumer env ERRNO_NAME           socket_path NULL uses $LENSFS_SOCKET
  *   hook_consumer live SOCKET CGROUP PID   register / unregister against a running daemon
@@ -48,7 +50,9 @@ static int errno_named(const char *name) {
     static const struct {
         const char *name;
         int value;
-    } known[] = {{"ENOENT", ENOENT}, {"ECONNREFUSED", ECONNREFUSED}, {"EACCES", EACCES}};
+    } known[] = {{"OK", 0},           {"ENOENT", ENOENT},       {"ECONNREFUSED", ECONNREFUSED},
+                 {"EACCES", EACCES},  {"ETIMEDOUT", ETIMEDOUT}, {"EPROTO", EPROTO},
+                 {"ESRCH", ESRCH},    {"EAGAIN", EAGAIN},       {"ECONNRESET", ECONNRESET}};
     size_t i;
     for (i = 0; i < sizeof(known) / sizeof(known[0]); ++i) {
         if (strcmp(known[i].name, name) == 0) {
@@ -190,6 +194,9 @@ static void run_live(const char *socket, const char *cgroup, const char *pid_tex
 int main(int argc, char **argv) {
     if (argc >= 4 && strcmp(argv[1], "down") == 0) {
         run_down(argv[2], errno_named(argv[3]));
+    } else if (argc >= 4 && strcmp(argv[1], "expect") == 0) {
+        int timeout = argc >= 5 ? atoi(argv[4]) : 2000;
+        expect_rc(argv[3], -errno_named(argv[3]), lensfs_ping(argv[2], timeout));
     } else if (argc >= 2 && strcmp(argv[1], "args") == 0) {
         run_args();
     } else if (argc >= 3 && strcmp(argv[1], "env") == 0) {
@@ -200,7 +207,8 @@ int main(int argc, char **argv) {
     } else if (argc >= 5 && strcmp(argv[1], "live") == 0) {
         run_live(argv[2], argv[3], argv[4]);
     } else {
-        fprintf(stderr, "usage: %s down SOCKET ERRNO | args | env ERRNO | live SOCKET CGROUP PID\n",
+        fprintf(stderr, "usage: %s down SOCKET ERRNO | expect SOCKET ERRNO [MS] | args | "
+                        "env ERRNO | live SOCKET CGROUP PID\n",
                 argv[0]);
         return 2;
     }

@@ -6,4 +6,6 @@ static_assert(noexcept(lensfs_register(nullptr, nullptr, 0, 0, nullptr, nullptr,
 static_assert(noexcept(lensfs_unregister(nullptr, nullptr, 0)));
 static_assert(noexcept(lensfs_last_error()));
 
-int main() { return lensfs_last_error()[0] == '\0' ? 0 : 1; }
+int main() {
+    return lensfs_last_error()[0] == '\0' ? 0 : 1;
+}

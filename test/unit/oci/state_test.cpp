@@ -94,8 +94,8 @@ TEST_CASE("garbage is refused with a clear message", "[oci][state]") {
     CHECK(error_of("").starts_with("the container state is not valid JSON: "));
     CHECK(error_of("garbage").starts_with("the container state is not valid JSON: "));
     CHECK(error_of(R"({"id":"a")").starts_with("the container state is not valid JSON: "));
-    CHECK(error_of(R"({"id":"a"} trailing)")
-              .starts_with("the container state is not valid JSON: "));
+    CHECK(
+        error_of(R"({"id":"a"} trailing)").starts_with("the container state is not valid JSON: "));
     CHECK(error_of("{\"id\":\"\xff\xfe\"}").starts_with("the container state is not valid JSON"));
     CHECK(error_of("[1,2]") == "the container state is not a JSON object");
     CHECK(error_of("\"id\"") == "the container state is not a JSON object");
@@ -103,8 +103,8 @@ TEST_CASE("garbage is refused with a clear message", "[oci][state]") {
 }
 
 TEST_CASE("huge or deeply nested input is refused before parsing", "[oci][state]") {
-    std::string big = R"({"id":"a","annotations":{"k":")" +
-                      std::string(kMaxInputBytes, 'x') + R"("}})";
+    std::string big =
+        R"({"id":"a","annotations":{"k":")" + std::string(kMaxInputBytes, 'x') + R"("}})";
     auto s = parse_state(big);
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().code == E2BIG);
@@ -123,8 +123,8 @@ TEST_CASE("huge or deeply nested input is refused before parsing", "[oci][state]
 TEST_CASE("a large but acceptable state is parsed", "[oci][state]") {
     std::string text = R"({"id":"big","pid":9,"annotations":{)";
     for (int i = 0; i < 2000; ++i) {
-        text += (i ? "," : "") + ("\"key." + std::to_string(i) + "\":\"" +
-                                  std::string(200, 'v') + "\"");
+        text += (i ? "," : "") +
+                ("\"key." + std::to_string(i) + "\":\"" + std::string(200, 'v') + "\"");
     }
     text += "}}";
     REQUIRE(text.size() < kMaxInputBytes);
