@@ -42,7 +42,8 @@ RUNC_ROOT=$ITEST_TMP/runc-root
 BUNDLE=$ITEST_TMP/bundle
 ROOTFS=$BUNDLE/rootfs
 mkdir -p "$RUNC_ROOT" "$ROOTFS"/{bin,proc,sys,dev,tmp,etc} || die "mkdir failed"
-cp "$BUSYBOX" "$ROOTFS/bin/busybox" && "$ROOTFS/bin/busybox" --install -s "$ROOTFS/bin" ||
+# Installed from inside the root, so that the links point at /bin/busybox of the container.
+cp "$BUSYBOX" "$ROOTFS/bin/busybox" && chroot "$ROOTFS" /bin/busybox --install -s /bin ||
     die "cannot populate $ROOTFS"
 
 # The probe reports, waits 3 s, reports again, then idles until the test deletes it.
