@@ -220,22 +220,18 @@ Result<std::optional<CpuLimit>> Reader::cpu_limit(const ProcCgroups& cg, std::st
     return best;
 }
 
-Result<CpuUsage> Reader::cpu_usage(const ProcCgroups& cg, std::string& scratch) {
-    auto where = locate(Controller::cpuacct, cg);
-    if (!where) {
-        return std::move(where).error();
+std::optional<Reader::Where> Reader::unified_below_root(const ProcCgroups& cg) const {
+    if (layout_.unified_index() < 0 || !cg.unified || *cg.unified == "/") {
+        return std::nullopt;
     }
-    if (where->v2) {
-        if (Status st = dirs_.read(where->hierarchy, where->path, "cpu.stat", scratch); !st) {
-            return std::move(st).error();
-        }
-        return parse_cpu_stat(scratch);
-    }
+    return Where{layout_.unified_index(), true, *cg.unified};
+}
+
+Result<CpuUsage> Reader::v1_cpu_usage(const Where& w, std::string& scratch) {
     Result<std::vector<CpuUsagePerCpu>> per_cpu = Error{ENOENT, "cpuacct.usage_all"};
-    if (dirs_.read(where->hierarchy, where->path, "cpuacct.usage_all", scratch)) {
+    if (dirs_.read(w.hierarchy, w.path, "cpuacct.usage_all", scratch)) {
         per_cpu = parse_cpuacct_usage_all(scratch);
-    } else if (Status st =
-                   dirs_.read(where->hierarchy, where->path, "cpuacct.usage_percpu", scratch);
+    } else if (Status st = dirs_.read(w.hierarchy, w.path, "cpuacct.usage_percpu", scratch);
                st) {
         per_cpu = parse_cpuacct_usage_percpu(scratch);
     } else {
@@ -245,6 +241,34 @@ Result<CpuUsage> Reader::cpu_usage(const ProcCgroups& cg, std::string& scratch) 
         return std::move(per_cpu).error();
     }
     return usage_from_per_cpu(std::move(*per_cpu));
+}
+
+Result<CpuUsage> Reader::v2_cpu_usage(const Where& w, std::string& scratch) {
+    // cpu.stat is in every cgroup2 group, with or without the cpu controller.
+    if (Status st = dirs_.read(w.hierarchy, w.path, "cpu.stat", scratch); !st) {
+        return std::move(st).error();
+    }
+    return parse_cpu_stat(scratch);
+}
+
+Result<CpuUsage> Reader::cpu_usage(const ProcCgroups& cg, std::string& scratch) {
+    auto where = locate(Controller::cpuacct, cg);
+    if (where && where->v2) {
+        return v2_cpu_usage(*where, scratch);
+    }
+    // Hybrid hosts: the root's figures are the whole host's, so a cgroup2 group below the
+    // root is the better account; so it is when the v1 files cannot be read.
+    std::optional<Where> unified = unified_below_root(cg);
+    if (where && !(where->path == "/" && unified)) {
+        auto usage = v1_cpu_usage(*where, scratch);
+        if (usage || !unified) {
+            return usage;
+        }
+    }
+    if (!unified) {
+        return std::move(where).error();
+    }
+    return v2_cpu_usage(*unified, scratch);
 }
 
 Status Reader::read(Controller c, const ProcCgroups& cg, const char* file, std::string& out) {
