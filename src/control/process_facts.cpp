@@ -1,0 +1,67 @@
+#include "control/process_facts.hpp"
+
+#include <cerrno>
+#include <ctime>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cgroup/layout.hpp"
+
+namespace lensfs::control {
+
+namespace {
+
+double seconds(clockid_t clock) {
+    timespec ts{};
+    ::clock_gettime(clock, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// /proc says ENOENT for a pid that does not exist; callers want to tell that apart.
+Error process_error(const Error& error, pid_t pid) {
+    if (error.code == ENOENT || error.code == ESRCH) {
+        return Error{ESRCH, fmt::format("no process with pid {}", pid)};
+    }
+    return Error{error.code, fmt::format("cannot read process {}: {}", pid, error.message())};
+}
+
+} // namespace
+
+Result<std::string> container_cgroup_of(const host::HostProc& proc, const cgroup::Layout& layout,
+                                        pid_t pid) {
+    std::string text;
+    if (Status st = proc.cgroup_text(pid, text); !st) {
+        return process_error(st.error(), pid);
+    }
+    auto cg = cgroup::parse_proc_cgroup(text);
+    if (!cg) {
+        return Error{EINVAL, fmt::format("cannot parse /proc/{}/cgroup", pid)};
+    }
+    if (layout.mode() == "v2" && cg->unified) {
+        return *cg->unified;
+    }
+    if (const auto& memory = layout.path_for(*cg, cgroup::Controller::memory)) {
+        return *memory;
+    }
+    if (cg->unified) {
+        return *cg->unified;
+    }
+    return Error{ENOENT, fmt::format("process {} is in no cgroup lensfs reads", pid)};
+}
+
+Result<double> start_boottime_of(const host::HostProc& proc, pid_t pid) {
+    std::string scratch;
+    auto ticks = proc.starttime_ticks(pid, scratch);
+    if (!ticks) {
+        return process_error(ticks.error(), pid);
+    }
+    long hz = ::sysconf(_SC_CLK_TCK);
+    return static_cast<double>(*ticks) / static_cast<double>(hz > 0 ? hz : 100);
+}
+
+double boottime_now() { return seconds(CLOCK_BOOTTIME); }
+
+double wall_minus_boottime() { return seconds(CLOCK_REALTIME) - seconds(CLOCK_BOOTTIME); }
+
+} // namespace lensfs::control
