@@ -1,6 +1,8 @@
 #include "daemon/options.hpp"
 
 #include <getopt.h>
+#include <string>
+#include <utility>
 
 #include "util/parse.hpp"
 
@@ -14,6 +16,11 @@ enum LongOnly : int {
     kNoCpuQuotaView,
     kFuseDebug,
     kDirectIo,
+    kSocket,
+    kNoSocket,
+    kSocketGroup,
+    kStateDir,
+    kIdleTimeout,
 };
 
 constexpr option kLongOptions[] = {
@@ -26,8 +33,58 @@ constexpr option kLongOptions[] = {
     {"no-cpu-quota-view", no_argument, nullptr, kNoCpuQuotaView},
     {"fuse-debug", no_argument, nullptr, kFuseDebug},
     {"direct-io", no_argument, nullptr, kDirectIo},
+    {"socket", required_argument, nullptr, kSocket},
+    {"no-socket", no_argument, nullptr, kNoSocket},
+    {"socket-group", required_argument, nullptr, kSocketGroup},
+    {"state-dir", required_argument, nullptr, kStateDir},
+    {"control-idle-timeout", required_argument, nullptr, kIdleTimeout},
     {nullptr, 0, nullptr, 0},
 };
+
+Result<std::string> absolute_path(const char* option, const char* arg) {
+    std::string path(arg);
+    if (path.empty() || path.front() != '/') {
+        return Error{EINVAL, std::string(option) + " takes an absolute path, not '" + path + "'"};
+    }
+    return path;
+}
+
+Status apply_control(int opt, const char* arg, Options& o) {
+    switch (opt) {
+    case kSocket:
+        // Checked when the socket is created, like the mountpoint.
+        o.socket = arg;
+        break;
+    case kStateDir: {
+        auto path = absolute_path("--state-dir", arg);
+        if (!path) {
+            return std::move(path).error();
+        }
+        o.state_dir = std::move(*path);
+        break;
+    }
+    case kNoSocket:
+        o.control_socket = false;
+        break;
+    case kSocketGroup:
+        if (*arg == '\0') {
+            return Error{EINVAL, "--socket-group takes a group name or number"};
+        }
+        o.socket_group = arg;
+        break;
+    case kIdleTimeout: {
+        auto n = parse_u64(arg);
+        if (!n || *n < 1 || *n > 86400) {
+            return Error{EINVAL, "--control-idle-timeout takes seconds from 1 to 86400"};
+        }
+        o.idle_timeout_s = static_cast<unsigned>(*n);
+        break;
+    }
+    default:
+        return Error{EINVAL, "unknown option (try --help)"};
+    }
+    return Ok{};
+}
 
 Status apply(int opt, const char* arg, Options& o) {
     switch (opt) {
@@ -64,7 +121,7 @@ Status apply(int opt, const char* arg, Options& o) {
         o.direct_io = true;
         break;
     default:
-        return Error{EINVAL, "unknown option (try --help)"};
+        return apply_control(opt, arg, o);
     }
     return Ok{};
 }
@@ -118,10 +175,29 @@ Options:
                            the kernel's page cache one open per file at a time
                            (slower; for debugging)
       --fuse-debug         print libfuse's trace of every request (very verbose)
+
+Control socket and registry (see lensfs-protocol(7)):
+      --socket PATH        serve the control socket at PATH (default
+                           /run/lensfs/lensfs.sock; its directory is created mode
+                           0755 if missing). The socket is mode 0600: only root
+                           may connect. Refuses to start when another daemon
+                           answers on PATH; removes a stale socket file.
+      --socket-group GROUP also let members of GROUP (name or number) use the
+                           socket: mode 0660, owned by GROUP
+      --no-socket          serve without a control socket (containers registered
+                           earlier keep their start times; none can be added)
+      --state-dir DIR      keep the registry of containers in DIR/registry.json
+                           (default /run/lensfs; created mode 0700 if missing).
+                           It survives a daemon restart; a corrupt file is set
+                           aside and logged, and the daemon starts empty.
+      --control-idle-timeout N
+                           close a control connection after N seconds without a
+                           complete request (1-86400, default 30)
   -h, --help               show this help and exit
   -V, --version            show the version and exit
 
-SIGINT or SIGTERM unmounts and exits. See lensfs(8).
+SIGINT or SIGTERM unmounts, removes the control socket and exits. See lensfs(8)
+and lensfs-protocol(7).
 )";
 }
 

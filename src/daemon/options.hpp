@@ -7,6 +7,9 @@
 namespace lensfs::daemon {
 
 inline constexpr const char* kDefaultMountpoint = "/var/lib/lensfs";
+inline constexpr const char* kDefaultSocket = "/run/lensfs/lensfs.sock";
+inline constexpr const char* kDefaultStateDir = "/run/lensfs";
+inline constexpr unsigned kDefaultIdleTimeoutS = 30;
 
 struct Options {
     std::string mountpoint = kDefaultMountpoint;
@@ -17,6 +20,11 @@ struct Options {
     bool cpu_quota_view = true;
     bool direct_io = false; ///< never serve through the page cache
     unsigned threads = 8;
+    std::string socket = kDefaultSocket;
+    bool control_socket = true;  ///< false: --no-socket
+    std::string socket_group;    ///< name or number; empty: root only
+    std::string state_dir = kDefaultStateDir;
+    unsigned idle_timeout_s = kDefaultIdleTimeoutS; ///< control connections
     bool help = false;
     bool version = false;
 };

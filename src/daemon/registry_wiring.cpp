@@ -1,0 +1,93 @@
+#include "daemon/registry_wiring.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "util/log.hpp"
+#include "util/parse.hpp"
+
+namespace lensfs::daemon {
+
+namespace {
+
+bool pid_gone(view::Engine& engine, pid_t pid) {
+    if (::kill(pid, 0) != 0 && errno == ESRCH) {
+        return true;
+    }
+    auto name = fmt::format("{}", pid);
+    return ::faccessat(engine.proc().dirfd(), name.c_str(), F_OK, 0) != 0 && errno == ENOENT;
+}
+
+} // namespace
+
+Result<std::optional<gid_t>> resolve_group(const std::string& name) {
+    if (name.empty()) {
+        return std::optional<gid_t>{};
+    }
+    std::vector<char> buf(16384);
+    group grp{};
+    group* found = nullptr;
+    int rc = ::getgrnam_r(name.c_str(), &grp, buf.data(), buf.size(), &found);
+    if (rc == 0 && found) {
+        return std::optional<gid_t>{found->gr_gid};
+    }
+    if (auto number = parse_u64(name); number && *number < static_cast<gid_t>(-1)) {
+        return std::optional<gid_t>{static_cast<gid_t>(*number)};
+    }
+    return Error{rc != 0 ? rc : ENOENT, fmt::format("unknown group '{}' (--socket-group)", name)};
+}
+
+Status ensure_state_dir(const std::string& dir) {
+    for (std::size_t pos = dir.find('/', 1); pos != std::string::npos;
+         pos = dir.find('/', pos + 1)) {
+        std::string parent = dir.substr(0, pos);
+        if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {
+            return make_error(errno, fmt::format("cannot create the state directory {}", parent));
+        }
+    }
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        return make_error(errno, fmt::format("cannot create the state directory {}", dir));
+    }
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        return Error{ENOTDIR, fmt::format("state directory {} is not a directory", dir)};
+    }
+    return Ok{};
+}
+
+void load_registry(Registry& registry) {
+    if (Status st = registry.load(); !st) {
+        // A corrupt file's message says all: where it was kept, and that the start goes on.
+        const Error& e = st.error();
+        log_error("{}", e.code == EBADMSG ? e.context : e.message());
+    }
+    log_info("registry {}: {} containers", registry.state_path(), registry.size());
+}
+
+std::size_t prune_registry(Registry& registry, view::Engine& engine) {
+    std::size_t dropped = registry.prune([&engine](const Entry& e) {
+        return !engine.reader().exists(e.cgroup) && (!e.init_pid || pid_gone(engine, *e.init_pid));
+    });
+    if (dropped > 0) {
+        log_info("registry: dropped {} containers whose cgroup and init are gone", dropped);
+    }
+    return dropped;
+}
+
+void report_engine_counters(view::Engine& engine, DaemonStatus& status) {
+    for (view::FileId file : view::kAllFiles) {
+        std::string name(view::file_path(file));
+        const view::FileCounters& c = engine.counters(file);
+        status.reads[name] = c.reads.load(std::memory_order_relaxed);
+        status.errors["fallback." + name] = c.fallbacks.load(std::memory_order_relaxed);
+    }
+}
+
+} // namespace lensfs::daemon

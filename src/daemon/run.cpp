@@ -1,0 +1,134 @@
+#include "daemon/run.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <string>
+
+#include "cgroup/layout.hpp"
+#include "control/listener.hpp"
+#include "control/server.hpp"
+#include "daemon/background.hpp"
+#include "daemon/preflight.hpp"
+#include "daemon/registry_wiring.hpp"
+#include "fuse/filesystem.hpp"
+#include "host/host_proc.hpp"
+#include "registry/registry.hpp"
+#include "util/log.hpp"
+#include "view/engine.hpp"
+
+namespace lensfs::daemon {
+
+namespace {
+
+constexpr std::chrono::seconds kPruneInterval{60};
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "lensfs: %s\n", message.c_str());
+    return 1;
+}
+
+double wall_now() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+Result<cgroup::Layout> load_layout(const Options& o) {
+    return o.cgroup_root.empty() ? cgroup::Layout::discover()
+                                 : cgroup::Layout::from_root(o.cgroup_root);
+}
+
+/// What run() prepares before serving: everything that can fail with a message on stderr.
+struct Setup {
+    double started_boottime_s = view::boottime_now();
+    double started_wall_s = wall_now();
+    std::optional<gid_t> group;
+    std::optional<control::Listener> listener;
+};
+
+Status open_control(const Options& o, Setup& setup) {
+    auto group = resolve_group(o.socket_group);
+    if (!group) {
+        return std::move(group).error();
+    }
+    setup.group = *group;
+    if (o.control_socket) {
+        auto listener = control::open_listener({o.socket, setup.group});
+        if (!listener) {
+            return std::move(listener).error();
+        }
+        setup.listener = std::move(*listener);
+    }
+    if (Status st = ensure_state_dir(o.state_dir); !st) {
+        if (setup.listener) {
+            control::remove_socket_file(*setup.listener);
+        }
+        return st;
+    }
+    return Ok{};
+}
+
+// Runs the control server (when there is a socket) beside the FUSE loop, until the loop ends.
+int serve(const Options& o, view::Engine& engine, Registry& registry, Setup& setup) {
+    control::Services services{registry,
+                               engine.layout(),
+                               engine.proc(),
+                               setup.started_boottime_s,
+                               setup.started_wall_s,
+                               [&engine](DaemonStatus& s) { report_engine_counters(engine, s); }};
+    std::optional<control::ControlServer> server;
+    if (setup.listener) {
+        control::ServerConfig config;
+        config.group = setup.group;
+        config.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
+        server.emplace(std::move(*setup.listener), services, config);
+        server->every(kPruneInterval, [&] { prune_registry(registry, engine); });
+        if (Status st = server->start(); !st) {
+            log_error("{}", st.error().message());
+            return 1;
+        }
+    }
+    // detach() already did what libfuse's own daemonizing would do.
+    fuse::MountOptions mount{o.mountpoint, true, o.fuse_debug, o.threads, !o.direct_io};
+    int rc = fuse::serve(engine, mount);
+    if (server) {
+        server->stop();
+    }
+    return rc;
+}
+
+} // namespace
+
+int run(const Options& o) {
+    log_configure(o.debug ? LogLevel::debug : LogLevel::info,
+                  o.foreground ? LogSink::stderr_stream : LogSink::syslog);
+    Setup setup;
+    if (Status st = preflight(o.mountpoint); !st) {
+        return fail(st.error().message());
+    }
+    auto layout = load_layout(o);
+    if (!layout) {
+        return fail("cannot find cgroups: " + layout.error().message());
+    }
+    auto proc = host::HostProc::open("/proc");
+    if (!proc) {
+        return fail(proc.error().message());
+    }
+    if (Status st = open_control(o, setup); !st) {
+        return fail(st.error().message());
+    }
+    log_info("lensfs {} starting; {}", LENSFS_VERSION, layout->describe());
+    view::Engine engine(std::move(*layout), std::move(*proc), view::Options{o.cpu_quota_view});
+    Registry registry(o.state_dir);
+    load_registry(registry);
+    prune_registry(registry, engine);
+    engine.set_lookup([&registry](std::string_view cg) { return registry.longest_containing(cg); });
+    if (!o.foreground) {
+        detach(o.mountpoint);
+    }
+    return serve(o, engine, registry, setup);
+}
+
+} // namespace lensfs::daemon
