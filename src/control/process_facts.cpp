@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <ctime>
+#include <optional>
+#include <utility>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -38,16 +40,25 @@ Result<std::string> container_cgroup_of(const host::HostProc& proc, const cgroup
     if (!cg) {
         return Error{EINVAL, fmt::format("cannot parse /proc/{}/cgroup", pid)};
     }
+    std::optional<std::string> path;
     if (layout.mode() == "v2" && cg->unified) {
-        return *cg->unified;
+        path = cg->unified;
+    } else if (const auto& memory = layout.path_for(*cg, cgroup::Controller::memory)) {
+        path = memory;
+    } else {
+        path = cg->unified;
     }
-    if (const auto& memory = layout.path_for(*cg, cgroup::Controller::memory)) {
-        return *memory;
+    if (!path) {
+        return Error{EINVAL, fmt::format("process {} is in no cgroup lensfs reads", pid)};
     }
-    if (cg->unified) {
-        return *cg->unified;
+    // "/" would contain every process of the host: surely a runtime that has not moved its
+    // container's init yet, not a container.
+    if (*path == "/") {
+        return Error{EINVAL, fmt::format("process {} is in the root cgroup, not in a "
+                                         "container's; give the cgroup explicitly",
+                                         pid)};
     }
-    return Error{ENOENT, fmt::format("process {} is in no cgroup lensfs reads", pid)};
+    return std::move(*path);
 }
 
 Result<double> start_boottime_of(const host::HostProc& proc, pid_t pid) {

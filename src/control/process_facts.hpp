@@ -11,7 +11,8 @@ namespace lensfs::control {
 
 /// The cgroup that stands for @p pid's container when a runtime registers by pid only: the
 /// cgroup2 ("0::") path on a pure v2 host, else the memory controller's v1 path, else the
-/// cgroup2 path of a hybrid host. ESRCH when there is no such process.
+/// cgroup2 path of a hybrid host. ESRCH when there is no such process; EINVAL when that
+/// cgroup is the root (which would contain every process of the host).
 Result<std::string> container_cgroup_of(const host::HostProc& proc, const cgroup::Layout& layout,
                                         pid_t pid);
 
