@@ -2,9 +2,13 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/cpu.hpp"
 #include "model/host.hpp"
+#include "model/io.hpp"
+#include "model/loadavg.hpp"
 #include "model/memory.hpp"
 
 /// Pure renderers: (host facts, container facts, now) -> the text of one virtual file.
@@ -46,6 +50,17 @@ void uptime(const UptimeInput& in, std::string& out);
 /// /proc/swaps: the header, plus one line for the container's swap when it has any.
 /// @p host_swap_total_kb is the host's SwapTotal.
 void swaps(std::uint64_t host_swap_total_kb, const MemoryStats& mem, std::string& out);
+
+/// /proc/loadavg: "A1 A5 A15 RUNNING/TOTAL LAST_PID", the averages rounded to two decimals
+/// from the kernel's fixed point exactly as fs/proc/loadavg.c does.
+void loadavg(const LoadavgFigures& figures, std::string& out);
+
+/// /proc/diskstats: one line per device of @p host_diskstats (the host's file, whose names
+/// and field count it keeps) on which the cgroup did I/O, with the cgroup's figures (sectors
+/// are 512 bytes; fields the cgroup does not account are 0). Devices without I/O, and
+/// devices the host's file does not list, are left out.
+void diskstats(std::string_view host_diskstats, const std::vector<DeviceIo>& io,
+               std::string& out);
 
 /// A CPU list file such as /sys/devices/system/cpu/online: "0-(n-1)\n" for n visible CPUs.
 void cpu_list(std::size_t visible_count, std::string& out);

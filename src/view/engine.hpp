@@ -12,6 +12,7 @@
 #include "host/host_proc.hpp"
 #include "model/container.hpp"
 #include "view/files.hpp"
+#include "view/loadavg_sampler.hpp"
 #include "view/ns_cache.hpp"
 #include "view/pid_cache.hpp"
 
@@ -63,6 +64,16 @@ public:
     /// what cannot be read falls back to the host's values and is logged.
     void render(FileId file, const Container& container, std::string& out);
 
+    /// Samples the load of every container that read /proc/loadavg in the last 10 minutes
+    /// (LoadavgSampler). The daemon calls it every kLoadavgInterval (5 s) from one thread,
+    /// its Asio loop; each call costs about one task-list walk per such container plus one
+    /// /proc/<tid>/stat read per thread in them, and holds no lock while it reads. Thread-safe
+    /// with render(). Until the first call a container's averages read 0.00.
+    void sample_loadavg() { loadavg_.sample(); }
+    static constexpr std::chrono::seconds kLoadavgInterval = LoadavgSampler::kInterval;
+    /// The sampler itself (tests, lensctl status).
+    LoadavgSampler& loadavg_sampler() { return loadavg_; }
+
     /// The host CPUs @p container sees (cpuset cut by the CPU quota view), in host numbering.
     /// Visible CPU k of the container is the k-th of these.
     CpuSet visible_cpus(const Container& container);
@@ -85,6 +96,7 @@ private:
     host::HostProc proc_;
     Options options_;
     cgroup::Reader reader_;
+    LoadavgSampler loadavg_{reader_, proc_};
     NsCache ns_cache_;
     PidCache pid_cache_;
     ContainerLookup lookup_;

@@ -5,13 +5,16 @@ namespace lensfs::view {
 namespace {
 
 constexpr std::array<std::string_view, kFileCount> kPaths = {
-    "proc/meminfo", "proc/cpuinfo", "proc/stat",      "proc/uptime",
-    "proc/swaps",   "proc/loadavg", "proc/diskstats", "sys/devices/system/cpu/online",
+    "proc/meminfo",      "proc/cpuinfo",         "proc/stat",        "proc/uptime",
+    "proc/swaps",        "proc/loadavg",         "proc/diskstats",   "sys/devices/system/cpu/online",
+    "proc/pressure/cpu", "proc/pressure/memory", "proc/pressure/io", "proc/slabinfo",
 };
 
 } // namespace
 
 std::string_view file_path(FileId id) { return kPaths[static_cast<std::size_t>(id)]; }
+
+unsigned file_mode(FileId id) { return id == FileId::slabinfo ? 0400 : 0444; }
 
 std::optional<FileId> file_from_path(std::string_view path) {
     while (!path.empty() && path.front() == '/') {

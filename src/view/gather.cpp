@@ -125,6 +125,60 @@ struct Gather {
     }
 
     void cpu_online(std::string& out) { render::cpu_list(visible().size(), out); }
+
+    void loadavg(std::string& out) {
+        auto figures = e.loadavg_.note_read(c.cgroups);
+        if (!figures) {
+            fallback(figures.error());
+            return passthrough(out);
+        }
+        render::loadavg(*figures, out);
+    }
+
+    void diskstats(std::string& out) {
+        auto io = e.reader_.block_io(c.cgroups, scratch().b);
+        if (!io) {
+            fallback(io.error());
+            return passthrough(out);
+        }
+        if (Status st = e.proc_.raw("diskstats", scratch().a); !st) {
+            fallback(st.error());
+            return; // no device names: nothing can be shown
+        }
+        render::diskstats(scratch().a, *io, out);
+    }
+
+    /// The cgroup2 group's pressure file: real on v2 and on hybrid hosts' cgroup2 trees.
+    void pressure(const char* file, std::string& out) {
+        if (Status st = e.reader_.read_unified(c.cgroups, file, out); !st) {
+            out.clear();
+            fallback(st.error());
+            passthrough(out);
+        }
+    }
+
+    /// v1 memory.kmem.slabinfo where the kernel fills it; kernels since 5.9 account slab
+    /// objects per cgroup without listing them there (the file reads empty), and v2 has no
+    /// such file, so the host's file is shown instead, as the design document says. It is
+    /// not counted as a fallback: it is what these kernels can give.
+    void slabinfo(std::string& out) {
+        if (e.reader_.read(cgroup::Controller::memory, c.cgroups, "memory.kmem.slabinfo", out) &&
+            !out.empty()) {
+            return;
+        }
+        out.clear();
+        passthrough(out);
+    }
+
+    void host_file(FileId file, std::string& out) {
+        if (file == FileId::cpu_online) {
+            if (!read_file_at(AT_FDCWD, "/sys/devices/system/cpu/online", out)) {
+                render::cpu_list(host_online_cpus().size(), out);
+            }
+            return;
+        }
+        passthrough(out);
+    }
 };
 
 CpuSet Engine::visible_cpus(const Container& container) {
@@ -153,14 +207,8 @@ void Engine::render(FileId file, const Container& container, std::string& out) {
     auto& counters = counters_[static_cast<std::size_t>(file)];
     counters.reads.fetch_add(1, std::memory_order_relaxed);
     Gather g{*this, container, counters, file_path(file)};
-    if (container.is_host() || file == FileId::loadavg || file == FileId::diskstats) {
-        if (file == FileId::cpu_online) {
-            if (!read_file_at(AT_FDCWD, "/sys/devices/system/cpu/online", out)) {
-                render::cpu_list(host_online_cpus().size(), out);
-            }
-            return;
-        }
-        return g.passthrough(out);
+    if (container.is_host()) {
+        return g.host_file(file, out);
     }
     switch (file) {
     case FileId::meminfo:
@@ -176,8 +224,17 @@ void Engine::render(FileId file, const Container& container, std::string& out) {
     case FileId::cpu_online:
         return g.cpu_online(out);
     case FileId::loadavg:
+        return g.loadavg(out);
     case FileId::diskstats:
-        return g.passthrough(out);
+        return g.diskstats(out);
+    case FileId::pressure_cpu:
+        return g.pressure("cpu.pressure", out);
+    case FileId::pressure_memory:
+        return g.pressure("memory.pressure", out);
+    case FileId::pressure_io:
+        return g.pressure("io.pressure", out);
+    case FileId::slabinfo:
+        return g.slabinfo(out);
     }
 }
 

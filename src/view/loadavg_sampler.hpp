@@ -1,0 +1,109 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cgroup/reader.hpp"
+#include "host/host_proc.hpp"
+#include "model/loadavg.hpp"
+#include "util/result.hpp"
+
+namespace lensfs::view {
+
+/// The state letter of a /proc/<tid>/stat line (field 3), read after the last ')' since the
+/// command name may hold spaces and parentheses.
+std::optional<char> parse_task_state(std::string_view stat_text);
+
+/// A container's tasks as one sample sees them.
+struct TaskCounts {
+    std::uint32_t running = 0;         ///< state R
+    std::uint32_t uninterruptible = 0; ///< state D (the kernel's idle 'I' tasks do not count)
+    std::uint32_t total = 0;           ///< threads listed
+    std::uint32_t last_pid = 0;
+};
+
+/// Keeps each container's load averages the way the kernel keeps the host's: every
+/// kInterval, the number of its tasks that are runnable (R) or uninterruptible (D) is folded
+/// into exponential 1, 5 and 15 minute averages (model/loadavg.hpp). Tasks are the threads of
+/// the container's cgroup and its descendants (v1 "tasks", v2 "cgroup.threads"), their
+/// states from /proc/<tid>/stat.
+///
+/// Only containers that read /proc/loadavg are tracked, from their first read on (before the
+/// first sample they show 0.00 averages), and one not read for kIdleExpiry is dropped, so
+/// the cost follows the containers that use the file. The RUNNING/TOTAL and LAST_PID fields
+/// come from the latest sample too (at most kInterval old), so that a read costs no task walk.
+///
+/// LAST_PID: the kernel shows the last pid allocated in the reader's pid namespace, which
+/// no interface exposes for another namespace. lensfs shows the container's newest live task
+/// instead: the one with the highest pid on the host (pids are handed out in increasing
+/// order in every namespace until they wrap), numbered as its innermost pid namespace sees
+/// it (the "NSpid:" of its status), which for a container with its own namespace is the
+/// number its processes know.
+///
+/// note_read() runs on FUSE threads, sample() on one timer thread; neither holds the lock
+/// while reading files.
+class LoadavgSampler {
+public:
+    using Clock = std::chrono::steady_clock;
+    static constexpr std::chrono::seconds kInterval{loadavg::kSampleSeconds};
+    static constexpr std::chrono::minutes kIdleExpiry{10};
+    /// Containers tracked at most; past that the least recently read one is dropped.
+    static constexpr std::size_t kMaxContainers = 4096;
+    /// Threads whose state one sample reads per container; the count of a larger container
+    /// is scaled up from these.
+    static constexpr std::size_t kMaxTasksRead = 4096;
+
+    LoadavgSampler(cgroup::Reader& reader, const host::HostProc& proc)
+        : reader_(reader), proc_(proc) {}
+
+    /// The figures the container of cgroups @p cg shows now; starts tracking it. Fails only
+    /// when the cgroup has no task list of its own (the root everywhere) or it cannot be read.
+    Result<LoadavgFigures> note_read(const cgroup::ProcCgroups& cg,
+                                     Clock::time_point now = Clock::now());
+
+    /// Samples every tracked container once and drops those not read for kIdleExpiry or whose
+    /// cgroup is gone. Meant to run every kInterval; a late call folds the missed samples in
+    /// at once as the kernel does after a tickless stretch (calc_load_n()).
+    void sample(Clock::time_point now = Clock::now());
+
+    /// Counts the tasks of the cgroup at @p source (one walk, one stat read per thread).
+    Result<TaskCounts> count_tasks(const cgroup::TaskSource& source, std::string& scratch);
+
+    /// Containers currently tracked.
+    [[nodiscard]] std::size_t tracked() const;
+
+private:
+    struct Entry {
+        cgroup::TaskSource source;
+        LoadavgFigures figures;
+        Clock::time_point last_read;
+        Clock::time_point last_sample;
+        bool sampled = false;
+    };
+    /// What sample() takes out of the map to work on without the lock.
+    struct Job {
+        std::string key;
+        cgroup::TaskSource source;
+        Clock::time_point last_sample;
+        bool sampled = false;
+        Result<TaskCounts> counts = Error{};
+    };
+
+    std::vector<Job> take_jobs(Clock::time_point now);
+    void apply(Job& job, Clock::time_point now);
+    void evict_one();
+    std::uint32_t visible_pid(pid_t host_pid, std::string& scratch) const;
+
+    cgroup::Reader& reader_;
+    const host::HostProc& proc_;
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, Entry> entries_;
+};
+
+} // namespace lensfs::view
