@@ -13,7 +13,14 @@ make_cgroup live
 cg_write memory live memory.limit_in_bytes $((256 << 20))
 CG=/$(cg_rel live)
 run_in_cgroup_bg live sleep 600
-SLEEPER=$BG_PID
+# BG_PID is the subshell that waits for the sleeper; the sleeper is the cgroup's member.
+SLEEPER=""
+for ((i = 0; i < 100; i++)); do
+    SLEEPER=$(head -n 1 "$(cg_dir memory live)/cgroup.procs")
+    [[ -n $SLEEPER ]] && break
+    sleep 0.05
+done
+[[ -n $SLEEPER ]] || die "the sleeper did not join cgroup live"
 start_lensfs_with_socket
 ctl() { "$LENSCTL" --socket "$SOCK" "$@"; }
 

@@ -113,6 +113,19 @@ expect_match "lensctl list shows the running container" "^$ID +[0-9]+ .* /$ID\$"
 shown=$("$LENSCTL" --socket "$SOCK" show --id "$ID" proc/meminfo 2>&1)
 expect_match "lensctl show --id renders the container's meminfo" '^MemTotal: +262144 kB$' "$shown"
 
+# The registry survives a daemon restart: same start time, so the same uptime.
+before=$("$LENSCTL" --socket "$SOCK" --json get "$ID" | grep -A1 '"start_time"' | tail -n 1)
+stop_lensfs
+expect_eq "the daemon stops cleanly" 0 "$STOP_STATUS"
+start_lensfs --socket "$SOCK" --state-dir "$STATE_DIR"
+for ((i = 0; i < 100; i++)); do
+    [[ -S $SOCK ]] && break
+    sleep 0.05
+done
+after=$("$LENSCTL" --socket "$SOCK" --json get "$ID" | grep -A1 '"start_time"' | tail -n 1)
+expect_match "a restarted daemon still knows the container" '"boottime": [0-9.]+' "$after"
+expect_eq "with the same start time" "$before" "$after"
+
 runc --root "$RUNC_ROOT" kill "$ID" KILL >/dev/null 2>&1
 for ((i = 0; i < 100; i++)); do
     [[ $(runc --root "$RUNC_ROOT" state "$ID" 2>/dev/null | grep -o '"status": "[a-z]*"') == *stopped* ]] && break
