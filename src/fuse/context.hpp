@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fuse/host_tree.hpp"
 #include "fuse/page_cache.hpp"
 #include "view/engine.hpp"
 
@@ -13,6 +14,7 @@ struct Context {
     fuse_session* session = nullptr;
     bool page_cache = true; ///< serve one open per file from the page cache (see PageCacheSlots)
     PageCacheSlots slots;
+    HostTree host; ///< the host's /sys/devices/system/cpu, passed through
 };
 
 } // namespace lensfs::fuse

@@ -1,90 +1,46 @@
 #include "fuse/ops.hpp"
 
+#include <algorithm>
 #include <cerrno>
-#include <ctime>
 #include <fcntl.h>
-#include <new>
+#include <memory>
 #include <string>
-#include <sys/stat.h>
+#include <unistd.h>
 
-#include "fuse/context.hpp"
-#include "fuse/tree.hpp"
-#include "util/log.hpp"
-#include "view/engine.hpp"
+#include "fuse/ops_internal.hpp"
 
 namespace lensfs::fuse {
 
 namespace {
 
-// The tree never changes while mounted: let the kernel cache names and attributes.
-constexpr double kTimeout = 86400.0;
-
-Context& context_of(fuse_req_t req) { return *static_cast<Context*>(fuse_req_userdata(req)); }
-
-// One open file: the text rendered at open, served in slices until release.
-struct Snapshot {
-    std::string text;
-    bool in_page_cache = false;
-};
-
-struct stat attributes(const Node& node, std::size_t size = 0) {
-    static const time_t kMountTime = ::time(nullptr);
-    struct stat st {};
-    st.st_ino = node.ino;
-    st.st_mode = node.dir ? (S_IFDIR | 0555) : (S_IFREG | 0444);
-    st.st_nlink = node.dir ? 2 : 1;
-    st.st_blksize = 4096;
-    st.st_size = static_cast<off_t>(size);
-    st.st_atime = st.st_mtime = st.st_ctime = kMountTime;
-    return st;
-}
-
-// Runs @p fn, which returns 0 after replying or an errno to reply with. Exceptions stop here.
-template <typename Fn>
-void guarded(fuse_req_t req, const char* op, Fn&& fn) noexcept {
-    int err = 0;
-    try {
-        err = fn();
-    } catch (const std::bad_alloc&) {
-        err = ENOMEM;
-    } catch (const std::exception& e) {
-        static RateLimit limit;
-        log_warn_limited(limit, "{}: {}", op, e.what());
-        err = EIO;
-    } catch (...) {
-        err = EIO;
-    }
-    if (err != 0) {
-        fuse_reply_err(req, err);
-    }
-}
+// Requests go to the fixed tree (inodes below HostTree::kFirstIno) or to a host entry.
 
 void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     guarded(req, "lookup", [&] {
-        const Node* node = child(parent, name);
-        if (!node) {
+        if (const Node* dir = node_by_ino(parent)) {
+            if (const Node* node = child(parent, name)) {
+                return static_lookup(req, *node);
+            }
+            return dir->kind == NodeKind::cpu_dir ? cpu_dir_lookup(req, name) : ENOENT;
+        }
+        auto rel = context_of(req).host.path_of(parent);
+        if (!rel) {
             return ENOENT;
         }
-        fuse_entry_param e{};
-        e.ino = node->ino;
-        e.attr = attributes(*node, context_of(req).slots.size(node->ino, 0));
-        e.attr_timeout = kTimeout;
-        e.entry_timeout = kTimeout;
-        fuse_reply_entry(req, &e);
-        return 0;
+        std::string_view n(name);
+        if (n == "." || n == ".." || n.find('/') != std::string_view::npos) {
+            return ENOENT;
+        }
+        return host_lookup(req, join_path(*rel, n), kHostTimeout);
     });
 }
 
 void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     guarded(req, "getattr", [&] {
-        const Node* node = node_by_ino(ino);
-        if (!node) {
-            return ENOENT;
+        if (const Node* node = node_by_ino(ino)) {
+            return static_getattr(req, *node, fi);
         }
-        std::uint64_t fh = fi != nullptr ? fi->fh : 0;
-        struct stat st = attributes(*node, context_of(req).slots.size(node->ino, fh));
-        fuse_reply_attr(req, &st, kTimeout);
-        return 0;
+        return host_getattr(req, ino);
     });
 }
 
@@ -95,121 +51,92 @@ void op_setattr(fuse_req_t req, fuse_ino_t /*ino*/, struct stat* /*attr*/, int /
 
 void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     guarded(req, "open", [&] {
-        const Node* node = node_by_ino(ino);
-        if (!node) {
-            return ENOENT;
+        if (const Node* node = node_by_ino(ino)) {
+            return static_open(req, *node, fi);
         }
-        if (node->dir) {
-            return EISDIR;
-        }
-        if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC) != 0) {
-            return EACCES;
-        }
-        Context& cx = context_of(req);
-        view::Container container = cx.engine.resolve_pid(fuse_req_ctx(req)->pid);
-        auto snapshot = std::make_unique<Snapshot>();
-        cx.engine.render(node->file, container, snapshot->text);
-        snapshot->in_page_cache =
-            cx.page_cache && cx.slots.acquire(cx.session, node->ino, snapshot->text,
-                                              reinterpret_cast<std::uint64_t>(snapshot.get()));
-        // Either the text now sits in the page cache for this open alone, or the reads must
-        // bypass the cache. keep_cache: opening must not drop what was just stored.
-        fi->direct_io = snapshot->in_page_cache ? 0 : 1;
-        fi->keep_cache = 1;
-        fi->fh = reinterpret_cast<std::uint64_t>(snapshot.get());
-        if (fuse_reply_open(req, fi) == 0) {
-            snapshot.release(); // owned by the open file until release
-        }
-        return 0;
+        return host_open(req, ino, fi);
     });
+}
+
+// Host files are read where they are; rendered files are served from their snapshot.
+int read_host(fuse_req_t req, const OpenFile& file, std::size_t size, off_t off) {
+    thread_local std::string buf;
+    buf.resize(size);
+    ssize_t n = ::pread(file.host.get(), buf.data(), size, off);
+    if (n < 0) {
+        return errno;
+    }
+    fuse_reply_buf(req, buf.data(), static_cast<std::size_t>(n));
+    return 0;
 }
 
 void op_read(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, fuse_file_info* fi) {
     guarded(req, "read", [&] {
-        const auto* snapshot = reinterpret_cast<const Snapshot*>(fi->fh);
-        if (!snapshot) {
+        const auto* file = reinterpret_cast<const OpenFile*>(fi->fh);
+        if (!file) {
             return EBADF;
         }
-        const std::string& text = snapshot->text;
+        if (file->host) {
+            return read_host(req, *file, size, off);
+        }
+        const std::string& text = file->text;
         if (off < 0 || static_cast<std::size_t>(off) >= text.size()) {
             fuse_reply_buf(req, nullptr, 0);
             return 0;
         }
-        std::size_t start = static_cast<std::size_t>(off);
-        std::size_t len = std::min(size, text.size() - start);
-        fuse_reply_buf(req, text.data() + start, len);
+        auto start = static_cast<std::size_t>(off);
+        fuse_reply_buf(req, text.data() + start, std::min(size, text.size() - start));
         return 0;
     });
 }
 
 void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-    auto* snapshot = reinterpret_cast<Snapshot*>(fi->fh);
-    if (snapshot != nullptr && snapshot->in_page_cache) {
+    auto* file = reinterpret_cast<OpenFile*>(fi->fh);
+    if (file != nullptr && file->in_page_cache) {
         context_of(req).slots.release(ino);
     }
-    delete snapshot;
+    delete file;
     fuse_reply_err(req, 0);
+}
+
+void op_readlink(fuse_req_t req, fuse_ino_t ino) {
+    guarded(req, "readlink", [&] { return node_by_ino(ino) ? EINVAL : host_readlink(req, ino); });
 }
 
 void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     guarded(req, "opendir", [&] {
+        auto dir = std::make_unique<DirSnapshot>();
         const Node* node = node_by_ino(ino);
-        if (!node) {
-            return ENOENT;
-        }
-        if (!node->dir) {
+        if (node && !node->is_dir()) {
             return ENOTDIR;
         }
-        fuse_reply_open(req, fi);
+        int err = node ? list_static_dir(req, *node, *dir) : list_host_dir(req, ino, *dir);
+        if (err != 0) {
+            return err;
+        }
+        fi->fh = reinterpret_cast<std::uint64_t>(dir.get());
+        if (fuse_reply_open(req, fi) == 0) {
+            static_cast<void>(dir.release()); // owned by the open directory until releasedir
+        }
         return 0;
     });
 }
 
-// Entry k of a directory: ".", "..", then the children in table order.
-bool dir_entry(const Node& dir, std::size_t k, std::string_view& name, struct stat& st) {
-    if (k < 2) {
-        const Node* target = k == 0 ? &dir : node_by_ino(dir.parent);
-        st = attributes(*target);
-        name = k == 0 ? "." : "..";
-        return true;
-    }
-    const Node* node = nth_child(dir.ino, k - 2);
-    if (!node) {
-        return false;
-    }
-    st = attributes(*node);
-    name = node->name;
-    return true;
-}
-
-void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* /*fi*/) {
+void op_readdir(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, fuse_file_info* fi) {
     guarded(req, "readdir", [&] {
-        const Node* dir = node_by_ino(ino);
-        if (!dir || !dir->dir) {
-            return ENOTDIR;
-        }
-        std::string buf(size, '\0');
-        std::size_t used = 0;
-        std::string_view name;
-        struct stat st {};
-        for (auto k = static_cast<std::size_t>(off < 0 ? 0 : off); dir_entry(*dir, k, name, st);
-             ++k) {
-            std::string zname(name);
-            std::size_t need = fuse_add_direntry(req, buf.data() + used, size - used,
-                                                 zname.c_str(), &st, static_cast<off_t>(k + 1));
-            if (need > size - used) {
-                break;
-            }
-            used += need;
-        }
-        fuse_reply_buf(req, buf.data(), used);
-        return 0;
+        const auto* dir = reinterpret_cast<const DirSnapshot*>(fi->fh);
+        return dir ? reply_dir_slice(req, *dir, size, off) : EBADF;
     });
+}
+
+void op_releasedir(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
+    delete reinterpret_cast<DirSnapshot*>(fi->fh);
+    fuse_reply_err(req, 0);
 }
 
 void op_access(fuse_req_t req, fuse_ino_t ino, int mask) {
     guarded(req, "access", [&] {
-        if (!node_by_ino(ino)) {
+        if (!node_by_ino(ino) && !context_of(req).host.path_of(ino)) {
             return ENOENT;
         }
         fuse_reply_err(req, (mask & W_OK) != 0 ? EACCES : 0);
@@ -226,6 +153,36 @@ void op_init(void* /*userdata*/, fuse_conn_info* conn) {
     }
 }
 
+// Requests that would change the tree. Root passes the kernel's mode checks, so they arrive
+// here; everyone gets the answer an unwritable file would give.
+void deny_entry(fuse_req_t req, fuse_ino_t, const char*) {
+    fuse_reply_err(req, EACCES);
+}
+void deny_make(fuse_req_t req, fuse_ino_t, const char*, mode_t) {
+    fuse_reply_err(req, EACCES);
+}
+
+void set_denials(fuse_lowlevel_ops& ops) {
+    ops.unlink = deny_entry;
+    ops.rmdir = deny_entry;
+    ops.mkdir = deny_make;
+    ops.mknod = [](fuse_req_t req, fuse_ino_t, const char*, mode_t, dev_t) {
+        fuse_reply_err(req, EACCES);
+    };
+    ops.create = [](fuse_req_t req, fuse_ino_t, const char*, mode_t, fuse_file_info*) {
+        fuse_reply_err(req, EACCES);
+    };
+    ops.symlink = [](fuse_req_t req, const char*, fuse_ino_t, const char*) {
+        fuse_reply_err(req, EACCES);
+    };
+    ops.link = [](fuse_req_t req, fuse_ino_t, fuse_ino_t, const char*) {
+        fuse_reply_err(req, EACCES);
+    };
+    ops.rename = [](fuse_req_t req, fuse_ino_t, const char*, fuse_ino_t, const char*, unsigned) {
+        fuse_reply_err(req, EACCES);
+    };
+}
+
 fuse_lowlevel_ops make_ops() {
     fuse_lowlevel_ops ops{};
     ops.init = op_init;
@@ -235,9 +192,12 @@ fuse_lowlevel_ops make_ops() {
     ops.open = op_open;
     ops.read = op_read;
     ops.release = op_release;
+    ops.readlink = op_readlink;
     ops.opendir = op_opendir;
     ops.readdir = op_readdir;
+    ops.releasedir = op_releasedir;
     ops.access = op_access;
+    set_denials(ops);
     // No flush handler on purpose: the first FLUSH gets ENOSYS and the kernel stops sending
     // them, which saves one round trip per close().
     return ops;

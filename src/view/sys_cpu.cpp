@@ -11,8 +11,8 @@ namespace lensfs::view {
 
 namespace {
 
-constexpr std::array<std::string_view, kCpuListFiles.size()> kListNames = {
-    "online", "present", "possible", "offline"};
+constexpr std::array<std::string_view, kCpuListFiles.size()> kListNames = {"online", "present",
+                                                                           "possible", "offline"};
 
 constexpr std::string_view kCpuPrefix = "cpu";
 
@@ -48,7 +48,9 @@ std::optional<unsigned> cpu_dir_number(std::string_view name) {
     return n;
 }
 
-std::string cpu_dir_name(unsigned n) { return fmt::format("cpu{}", n); }
+std::string cpu_dir_name(unsigned n) {
+    return fmt::format("cpu{}", n);
+}
 
 void render_cpu_list_file(CpuListFile file, std::size_t visible_count, std::string& out) {
     if (file == CpuListFile::offline) {
