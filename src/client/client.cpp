@@ -16,7 +16,7 @@ namespace lensfs::client {
 namespace {
 
 constexpr std::int64_t kNsPerMs = 1'000'000;
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 // A full listen backlog makes a Unix connect() fail with EAGAIN instead of waiting; retry
 // at this interval until the deadline.
 constexpr int kBacklogRetryMs = 5;
@@ -97,7 +97,8 @@ std::string socket_path(const char* explicit_path) {
     if (explicit_path != nullptr && *explicit_path != '\0') {
         return explicit_path;
     }
-    const char* env = std::getenv(kSocketEnv);
+    // getenv is safe as long as nobody changes the environment meanwhile (documented).
+    const char* env = std::getenv(kSocketEnv); // NOLINT(concurrency-mt-unsafe)
     if (env != nullptr && *env != '\0') {
         return env;
     }

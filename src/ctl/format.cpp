@@ -57,7 +57,7 @@ std::string format_wall(double wall_s) {
     }
     char buf[32];
     std::size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-    return std::string(buf, n);
+    return {buf, n};
 }
 
 std::string containers_table(const std::vector<Entry>& entries, double now_boottime_s) {

@@ -28,11 +28,17 @@ void set_last_error(std::string_view text) noexcept {
     t_last_error[n] = '\0';
 }
 
+// strerror() may share a buffer between threads; strerrordesc_np() returns constant text.
+const char* describe(int code) noexcept {
+    const char* text = strerrordesc_np(code);
+    return text != nullptr ? text : "unknown error";
+}
+
 int fail(const Error& error) noexcept {
     try {
-        set_last_error(error.message());
+        set_last_error(error.context + ": " + describe(error.code));
     } catch (...) {
-        set_last_error(std::strerror(error.code));
+        set_last_error(describe(error.code));
     }
     return -error.code;
 }

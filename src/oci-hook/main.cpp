@@ -157,23 +157,32 @@ int run(const Options& o) {
 } // namespace
 
 int main(int argc, char** argv) {
-    auto options = parse_options(argc, argv);
-    if (!options) {
-        std::fprintf(stderr, "lensfs-oci-hook: %s\n", options.error().context.c_str());
-        return 2;
-    }
-    if (options->help) {
-        std::fputs(usage_text(), stdout);
-        return 0;
-    }
-    if (options->version) {
-        std::printf("lensfs-oci-hook %s\n", LENSFS_VERSION);
-        return 0;
-    }
+    Options fallback;
+    fallback.stage_name = "lensfs-oci-hook";
+    const Options* current = &fallback;
     try {
+        auto options = parse_options(argc, argv);
+        if (!options) {
+            std::fprintf(stderr, "lensfs-oci-hook: %s\n", options.error().context.c_str());
+            return 2;
+        }
+        if (options->help) {
+            std::fputs(usage_text(), stdout);
+            return 0;
+        }
+        if (options->version) {
+            std::printf("lensfs-oci-hook %s\n", LENSFS_VERSION);
+            return 0;
+        }
+        current = &*options;
         return run(*options);
     } catch (const std::exception& e) {
-        return report(*options, std::string("internal error: ") + e.what(),
-                      "the container runs without lensfs");
+        try {
+            return report(*current, std::string("internal error: ") + e.what(),
+                          "the container runs without lensfs");
+        } catch (...) {
+            std::fputs("lensfs-oci-hook: internal error\n", stderr);
+            return current->strict ? 1 : 0;
+        }
     }
 }

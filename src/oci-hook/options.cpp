@@ -74,7 +74,8 @@ Result<Options> parse_options(int argc, char** argv) {
     optind = 1;
     opterr = 0;
     int opt = 0;
-    while ((opt = getopt_long(argc, argv, "hV", kLongOptions, nullptr)) != -1) {
+    // Single-threaded at this point; getopt's global state is fine.
+    while ((opt = getopt_long(argc, argv, "hV", kLongOptions, nullptr)) != -1) { // NOLINT
         if (opt == '?') {
             return Error{EINVAL, std::string("unknown option or missing argument: ") +
                                      (optind > 0 && optind <= argc ? argv[optind - 1] : "?") +
