@@ -18,7 +18,9 @@ Connection::Connection(Socket socket, HandlerContext& context, const ConnectionL
     ++live_;
 }
 
-Connection::~Connection() { --live_; }
+Connection::~Connection() {
+    --live_;
+}
 
 void Connection::start() {
     arm_timer();
@@ -30,10 +32,9 @@ void Connection::read_more() {
         return;
     }
     reading_ = true;
-    socket_.async_read_some(asio::buffer(chunk_),
-                            [self = shared_from_this()](const IoError& ec, std::size_t n) {
-                                self->on_read(ec, n);
-                            });
+    socket_.async_read_some(
+        asio::buffer(chunk_),
+        [self = shared_from_this()](const IoError& ec, std::size_t n) { self->on_read(ec, n); });
 }
 
 void Connection::on_read(const IoError& ec, std::size_t n) {
@@ -97,7 +98,8 @@ void Connection::refuse_line() {
                      kMaxLineBytes);
     context_.counters.dropped.fetch_add(1, std::memory_order_relaxed);
     send(encode_error({ErrorCode::too_large,
-                       fmt::format("request line longer than {} bytes", kMaxLineBytes), {}}));
+                       fmt::format("request line longer than {} bytes", kMaxLineBytes),
+                       {}}));
     in_.clear();
     scanned_ = 0;
     finish();
@@ -115,10 +117,9 @@ void Connection::write_next() {
     }
     writing_ = true;
     // out_.front() stays put while it is written: a deque keeps its elements in place.
-    asio::async_write(socket_, asio::buffer(out_.front()),
-                      [self = shared_from_this()](const IoError& ec, std::size_t /*n*/) {
-                          self->on_write(ec);
-                      });
+    asio::async_write(
+        socket_, asio::buffer(out_.front()),
+        [self = shared_from_this()](const IoError& ec, std::size_t /*n*/) { self->on_write(ec); });
 }
 
 void Connection::on_write(const IoError& ec) {
@@ -200,8 +201,7 @@ void Connection::close() noexcept {
 
 void Connection::fail(const char* where) noexcept {
     context_.counters.internal.fetch_add(1, std::memory_order_relaxed);
-    log_error("control: out of memory or internal failure while {}; closing the connection",
-              where);
+    log_error("control: out of memory or internal failure while {}; closing the connection", where);
     close();
 }
 

@@ -21,7 +21,7 @@ struct ConnectionLimits {
     std::chrono::milliseconds idle_timeout{30'000};
     /// No further request is read while more response bytes than this wait to be written:
     /// a client that never reads its responses cannot make the daemon buffer without end.
-    std::size_t high_water = 256 * 1024;
+    std::size_t high_water = std::size_t{256} * 1024;
 };
 
 /// Reads newline-delimited requests, answers each with one line, in order. Lives as long as
@@ -57,14 +57,14 @@ private:
     HandlerContext& context_;
     const ConnectionLimits& limits_;
     std::size_t& live_;
-    std::array<char, 16 * 1024> chunk_{};
-    std::string in_;           ///< received bytes not yet answered
-    std::size_t scanned_ = 0;  ///< bytes of the unfinished line in in_ known to hold no newline
+    std::array<char, std::size_t{16} * 1024> chunk_{};
+    std::string in_;          ///< received bytes not yet answered
+    std::size_t scanned_ = 0; ///< bytes of the unfinished line in in_ known to hold no newline
     std::deque<std::string> out_;
-    std::size_t pending_ = 0;  ///< bytes in out_
+    std::size_t pending_ = 0; ///< bytes in out_
     bool reading_ = false;
     bool writing_ = false;
-    bool finishing_ = false;   ///< no more requests: close once out_ is written
+    bool finishing_ = false; ///< no more requests: close once out_ is written
     bool closed_ = false;
 };
 

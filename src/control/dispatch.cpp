@@ -32,8 +32,7 @@ std::string run_handler(const Request& request, HandlerContext& context) {
                                      request.seq});
     } catch (...) {
         return reply_error(context, {ErrorCode::internal,
-                                     fmt::format("{} failed", op_name(request.body)),
-                                     request.seq});
+                                     fmt::format("{} failed", op_name(request.body)), request.seq});
     }
 }
 

@@ -3,8 +3,8 @@
 #include <cerrno>
 #include <ctime>
 #include <optional>
-#include <utility>
 #include <unistd.h>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -40,13 +40,11 @@ Result<std::string> container_cgroup_of(const host::HostProc& proc, const cgroup
     if (!cg) {
         return Error{EINVAL, fmt::format("cannot parse /proc/{}/cgroup", pid)};
     }
-    std::optional<std::string> path;
-    if (layout.mode() == "v2" && cg->unified) {
-        path = cg->unified;
-    } else if (const auto& memory = layout.path_for(*cg, cgroup::Controller::memory)) {
-        path = memory;
-    } else {
-        path = cg->unified;
+    std::optional<std::string> path = cg->unified;
+    if (layout.mode() != "v2") {
+        if (const auto& memory = layout.path_for(*cg, cgroup::Controller::memory)) {
+            path = memory;
+        }
     }
     if (!path) {
         return Error{EINVAL, fmt::format("process {} is in no cgroup lensfs reads", pid)};
@@ -71,8 +69,12 @@ Result<double> start_boottime_of(const host::HostProc& proc, pid_t pid) {
     return static_cast<double>(*ticks) / static_cast<double>(hz > 0 ? hz : 100);
 }
 
-double boottime_now() { return seconds(CLOCK_BOOTTIME); }
+double boottime_now() {
+    return seconds(CLOCK_BOOTTIME);
+}
 
-double wall_minus_boottime() { return seconds(CLOCK_REALTIME) - seconds(CLOCK_BOOTTIME); }
+double wall_minus_boottime() {
+    return seconds(CLOCK_REALTIME) - seconds(CLOCK_BOOTTIME);
+}
 
 } // namespace lensfs::control

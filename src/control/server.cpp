@@ -44,8 +44,8 @@ std::string who(const PeerCredentials& peer) {
 
 struct ControlServer::Impl {
     Impl(Listener l, Services& s, ServerConfig c)
-        : listener(std::move(l)), config(c), context{s, counters},
-          limits{c.idle_timeout, c.high_water} {}
+        : listener(std::move(l)),
+          config(c), context{s, counters}, limits{c.idle_timeout, c.high_water} {}
 
     void accept_next();
     void on_accept(const IoError& ec, Socket socket);
@@ -179,7 +179,9 @@ void ControlServer::Impl::shutdown() noexcept {
 ControlServer::ControlServer(Listener listener, Services& services, ServerConfig config)
     : impl_(std::make_unique<Impl>(std::move(listener), services, config)) {}
 
-ControlServer::~ControlServer() { stop(); }
+ControlServer::~ControlServer() {
+    stop();
+}
 
 void ControlServer::every(std::chrono::milliseconds period, std::function<void()> task) {
     impl_->tasks.push_back({period, std::move(task)});
@@ -222,6 +224,8 @@ void ControlServer::stop() noexcept {
     }
 }
 
-const ControlCounters& ControlServer::counters() const { return impl_->counters; }
+const ControlCounters& ControlServer::counters() const {
+    return impl_->counters;
+}
 
 } // namespace lensfs::control

@@ -15,13 +15,13 @@ namespace lensfs::control {
 
 /// Limits and access of the control server.
 struct ServerConfig {
-    std::optional<gid_t> group;          ///< members may connect too (root always may)
-    std::size_t max_connections = 64;    ///< more are answered "busy" and closed
+    std::optional<gid_t> group;       ///< members may connect too (root always may)
+    std::size_t max_connections = 64; ///< more are answered "busy" and closed
     /// A connection with no complete request line (or no progress in reading its responses)
     /// for this long gets "timeout" and is closed.
     std::chrono::milliseconds idle_timeout{30'000};
     /// Response bytes a client may leave unread before the daemon stops reading its requests.
-    std::size_t high_water = 256 * 1024;
+    std::size_t high_water = std::size_t{256} * 1024;
 };
 
 /// The control socket: newline-delimited JSON requests (see protocol/protocol.hpp), served by

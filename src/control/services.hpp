@@ -24,8 +24,8 @@ struct ControlCounters {
 /// Handlers run on the control thread only; each part is thread-safe towards the FUSE threads.
 struct Services {
     Registry& registry;
-    const cgroup::Layout& layout; ///< picks a process's container cgroup (register by pid)
-    const host::HostProc& proc;   ///< /proc/<pid>/cgroup and /proc/<pid>/stat
+    const cgroup::Layout& layout;  ///< picks a process's container cgroup (register by pid)
+    const host::HostProc& proc;    ///< /proc/<pid>/cgroup and /proc/<pid>/stat
     double started_boottime_s = 0; ///< when the daemon started, CLOCK_BOOTTIME
     double started_wall_s = 0;     ///< when the daemon started, CLOCK_REALTIME
     /// Adds what the rest of the daemon counts (reads per file, fallbacks) to a status reply.

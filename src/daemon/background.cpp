@@ -49,7 +49,7 @@ void redirect_to_null(int fd) {
 }
 
 // In the child: waits for the mount, then lets the parent go.
-void report_when_mounted(std::string mountpoint, int ready) {
+void report_when_mounted(const std::string& mountpoint, int ready) {
     while (!fuse_mounted(mountpoint)) {
         std::this_thread::sleep_for(kPollInterval);
     }

@@ -21,8 +21,8 @@ struct Options {
     bool direct_io = false; ///< never serve through the page cache
     unsigned threads = 8;
     std::string socket = kDefaultSocket;
-    bool control_socket = true;  ///< false: --no-socket
-    std::string socket_group;    ///< name or number; empty: root only
+    bool control_socket = true; ///< false: --no-socket
+    std::string socket_group;   ///< name or number; empty: root only
     std::string state_dir = kDefaultStateDir;
     unsigned idle_timeout_s = kDefaultIdleTimeoutS; ///< control connections
     bool help = false;

@@ -48,8 +48,8 @@ Decoded<StartTimes> given_start(const StartTime& t, std::optional<std::int64_t> 
     out.boottime_s = t.boottime_s ? *t.boottime_s : t.wall_s.value_or(0) - offset;
     out.wall_s = t.wall_s ? *t.wall_s : out.boottime_s + offset;
     if (out.boottime_s < 0) {
-        return ProtocolError{ErrorCode::invalid_value,
-                             "start_time.wall is before the host booted", seq};
+        return ProtocolError{ErrorCode::invalid_value, "start_time.wall is before the host booted",
+                             seq};
     }
     if (out.boottime_s > boottime_now() + kFutureSlackS) {
         return ProtocolError{ErrorCode::invalid_value, "start_time is in the future", seq};
