@@ -1,6 +1,8 @@
 // Reader: the tasks of a cgroup and its descendants, for the load average.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <memory>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 #include "cgroup/parse_io.hpp"
 #include "cgroup/reader.hpp"
 #include "util/file.hpp"
+#include "util/unique_fd.hpp"
 
 namespace lensfs::cgroup {
 
@@ -16,6 +19,7 @@ namespace {
 /// Nesting below a container's cgroup deeper than this is not walked; systemd inside a
 /// container nests three or four levels.
 constexpr int kMaxDepth = 16;
+constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
 // Cgroup paths are absolute; openat() wants them relative to the hierarchy root.
 std::string relative(std::string_view path) {
@@ -31,37 +35,43 @@ struct Walk {
     std::size_t limit;
     std::string& scratch;
 
-    /// Lists the tasks of the cgroup open at @p dirfd (which this takes over), then its
-    /// children's.
-    Status visit(int dirfd, int depth) {
-        std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(dirfd), ::closedir);
-        if (!dir) {
-            Error error = make_error(errno, "fdopendir");
-            ::close(dirfd);
-            return error;
-        }
-        if (Status st = read_file_at(dirfd, file, scratch); !st) {
+    /// Lists the tasks of the cgroup open at @p dir, then its children's.
+    Status visit(UniqueFd dir, int depth) {
+        if (Status st = read_file_at(dir.get(), file, scratch); !st) {
             return st;
         }
         if (Status st = parse_task_ids(scratch, out.ids, limit, out.skipped); !st) {
             return st;
         }
-        if (depth >= kMaxDepth) {
+        // A directory's link count is 2 plus its subdirectories (kernfs keeps it so too):
+        // most groups have no children, and then the listing is not read at all.
+        struct stat st {};
+        if (depth >= kMaxDepth || ::fstat(dir.get(), &st) != 0 || st.st_nlink <= 2) {
             return Ok{};
         }
+        visit_children(std::move(dir), depth);
+        return Ok{};
+    }
+
+    void visit_children(UniqueFd dir, int depth) {
+        int fd = dir.release();
+        std::unique_ptr<DIR, int (*)(DIR*)> listing(::fdopendir(fd), ::closedir);
+        if (!listing) {
+            ::close(fd);
+            return;
+        }
         // Only child cgroups are directories in a cgroup directory.
-        while (const dirent* ent = ::readdir(dir.get())) {
+        while (const dirent* ent = ::readdir(listing.get())) {
             if (ent->d_type != DT_DIR || ent->d_name[0] == '.') {
                 continue;
             }
-            int child = ::openat(dirfd, ent->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (child < 0) {
+            UniqueFd child(::openat(fd, ent->d_name, kDirFlags));
+            if (!child) {
                 continue; // removed since readdir() saw it
             }
             // A child removed during the walk fails with ENODEV or ENOENT: its tasks are gone.
-            [[maybe_unused]] Status st = visit(child, depth + 1);
+            [[maybe_unused]] Status st = visit(std::move(child), depth + 1);
         }
-        return Ok{};
     }
 };
 
@@ -91,12 +101,12 @@ Status Reader::list_tasks(const TaskSource& src, TaskList& out, std::size_t limi
     }
     const Hierarchy& h = hierarchies[static_cast<std::size_t>(src.hierarchy)];
     std::string rel = relative(src.path);
-    int dirfd = ::openat(h.dirfd.get(), rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dirfd < 0) {
+    UniqueFd dir(::openat(h.dirfd.get(), rel.c_str(), kDirFlags));
+    if (!dir) {
         return make_error(errno, h.path + "/" + rel);
     }
     Walk walk{src.v2 ? "cgroup.threads" : "tasks", out, limit, scratch};
-    if (Status st = walk.visit(dirfd, 0); !st) {
+    if (Status st = walk.visit(std::move(dir), 0); !st) {
         return Error{st.error().code, h.path + "/" + rel + ": " + st.error().context};
     }
     return Ok{};

@@ -1,6 +1,8 @@
 #include "view/loadavg_sampler.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -16,17 +18,20 @@ namespace {
 /// past anyway, and the schedule restarts from now.
 constexpr unsigned kMaxCatchUp = 720;
 
-/// "<tid>/<leaf>" in a stack buffer: built for every task of every sample, so no allocation.
+/// "<tid>/task/<tid>/<leaf>" in a stack buffer: built for every task of every sample, so no
+/// allocation. Through task/ the kernel reports the thread alone; "<tid>/stat" would sum the
+/// times of every thread of its process on each read, which makes counting the threads of a
+/// large process quadratic.
 class TaskPath {
 public:
     TaskPath(pid_t tid, std::string_view leaf) {
-        auto result = fmt::format_to_n(buf_, sizeof(buf_) - 1, "{}/{}", tid, leaf);
+        auto result = fmt::format_to_n(buf_, sizeof(buf_) - 1, "{}/task/{}/{}", tid, tid, leaf);
         *result.out = '\0';
     }
     [[nodiscard]] const char* c_str() const { return buf_; }
 
 private:
-    char buf_[32];
+    char buf_[48];
 };
 
 bool cgroup_gone(const Error& e) { return e.code == ENOENT || e.code == ENODEV; }
@@ -53,46 +58,77 @@ std::optional<char> parse_task_state(std::string_view stat_text) {
     return letter ? std::optional<char>(state) : std::nullopt;
 }
 
-std::uint32_t LoadavgSampler::visible_pid(pid_t host_pid, std::string& scratch) const {
-    if (read_file_at(proc_.dirfd(), TaskPath(host_pid, "status").c_str(), scratch)) {
-        if (auto inner = parse_innermost_nspid(scratch)) {
-            return static_cast<std::uint32_t>(*inner);
-        }
+std::optional<std::uint32_t> LoadavgSampler::visible_pid(pid_t host_pid,
+                                                         std::string& scratch) const {
+    if (!read_file_at(proc_.dirfd(), TaskPath(host_pid, "status").c_str(), scratch)) {
+        return std::nullopt; // exited
     }
-    return static_cast<std::uint32_t>(host_pid);
+    // Kernels before 4.1 have no NSpid line: the host's number is all there is.
+    auto inner = parse_innermost_nspid(scratch);
+    return static_cast<std::uint32_t>(inner ? *inner : host_pid);
+}
+
+std::pair<pid_t, std::uint32_t> LoadavgSampler::newest_task(const std::vector<pid_t>& ids,
+                                                            const TaskCounts* previous,
+                                                            std::string& scratch) const {
+    constexpr int kTries = 8; // tasks that exited since the list was read are passed over
+    pid_t below = std::numeric_limits<pid_t>::max();
+    pid_t first = 0;
+    for (int i = 0; i < kTries; ++i) {
+        pid_t best = 0;
+        for (pid_t id : ids) {
+            best = id < below && id > best ? id : best;
+        }
+        if (best == 0) {
+            break;
+        }
+        first = first == 0 ? best : first;
+        if (previous != nullptr && previous->newest_host_pid == best) {
+            return {best, previous->last_pid};
+        }
+        if (auto inner = visible_pid(best, scratch)) {
+            return {best, *inner};
+        }
+        below = best;
+    }
+    return {first, static_cast<std::uint32_t>(first)};
 }
 
 Result<TaskCounts> LoadavgSampler::count_tasks(const cgroup::TaskSource& source,
-                                               std::string& scratch) {
+                                               std::string& scratch, const TaskCounts* previous,
+                                               std::size_t max_reads) {
     thread_local cgroup::TaskList list;
     list.ids.clear();
     list.skipped = 0;
-    if (Status st = reader_.list_tasks(source, list, kMaxTasksRead, scratch); !st) {
+    if (Status st = reader_.list_tasks(source, list, kMaxTasksListed, scratch); !st) {
         return std::move(st).error();
     }
+    const std::size_t listed = list.ids.size();
+    const std::size_t stride = listed > max_reads && max_reads > 0 ? (listed + max_reads - 1) / max_reads : 1;
     std::uint64_t running = 0;
     std::uint64_t blocked = 0;
-    std::uint64_t alive = 0;
-    pid_t newest = 0;
-    for (pid_t tid : list.ids) {
-        if (!read_file_at(proc_.dirfd(), TaskPath(tid, "stat").c_str(), scratch)) {
-            continue; // exited since the list was read
-        }
-        auto state = parse_task_state(scratch);
+    std::uint64_t read = 0;
+    std::uint64_t gone = 0;
+    for (std::size_t i = 0; i < listed; i += stride) {
+        pid_t tid = list.ids[i];
+        auto state = read_file_at(proc_.dirfd(), TaskPath(tid, "stat").c_str(), scratch)
+                         ? parse_task_state(scratch)
+                         : std::nullopt;
         if (!state) {
+            ++gone; // exited since the list was read
             continue;
         }
-        ++alive;
+        ++read;
         running += *state == 'R' ? 1 : 0;
         blocked += *state == 'D' ? 1 : 0;
-        newest = std::max(newest, tid);
     }
-    std::uint64_t total = alive + list.skipped;
+    // Threads not read stand for as many as their share; exited ones are left out.
+    std::uint64_t total = listed + list.skipped - std::min<std::uint64_t>(gone * stride, listed);
     TaskCounts counts;
-    counts.running = clamp32(scale(running, alive, total));
-    counts.uninterruptible = clamp32(scale(blocked, alive, total));
+    counts.running = clamp32(scale(running, read, total));
+    counts.uninterruptible = clamp32(scale(blocked, read, total));
     counts.total = clamp32(total);
-    counts.last_pid = newest > 0 ? visible_pid(newest, scratch) : 0;
+    std::tie(counts.newest_host_pid, counts.last_pid) = newest_task(list.ids, previous, scratch);
     return counts;
 }
 
@@ -126,6 +162,7 @@ Result<LoadavgFigures> LoadavgSampler::note_read(const cgroup::ProcCgroups& cg,
         entry.figures.running = counts->running;
         entry.figures.total = counts->total;
         entry.figures.last_pid = counts->last_pid;
+        entry.counts = *counts;
         if (entries_.size() > kMaxContainers) {
             evict_one();
         }
@@ -153,7 +190,7 @@ std::vector<LoadavgSampler::Job> LoadavgSampler::take_jobs(Clock::time_point now
             continue;
         }
         const Entry& e = it->second;
-        jobs.push_back({it->first, e.source, e.last_sample, e.sampled, Error{}});
+        jobs.push_back({it->first, e.source, e.last_sample, e.sampled, e.counts, Error{}});
         ++it;
     }
     return jobs;
@@ -193,13 +230,16 @@ void LoadavgSampler::apply(Job& job, Clock::time_point now) {
     e.figures.running = c.running;
     e.figures.total = c.total;
     e.figures.last_pid = c.last_pid;
+    e.counts = c;
 }
 
 void LoadavgSampler::sample(Clock::time_point now) {
     std::vector<Job> jobs = take_jobs(now);
     thread_local std::string scratch;
+    std::size_t share = kStatReadsPerSample / std::max<std::size_t>(jobs.size(), 1);
+    share = std::clamp(share, kMinReadsPerContainer, kMaxReadsPerContainer);
     for (Job& job : jobs) {
-        job.counts = count_tasks(job.source, scratch);
+        job.counts = count_tasks(job.source, scratch, &job.previous, share);
     }
     std::lock_guard lock(mutex_);
     for (Job& job : jobs) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -25,7 +26,8 @@ struct TaskCounts {
     std::uint32_t running = 0;         ///< state R
     std::uint32_t uninterruptible = 0; ///< state D (the kernel's idle 'I' tasks do not count)
     std::uint32_t total = 0;           ///< threads listed
-    std::uint32_t last_pid = 0;
+    std::uint32_t last_pid = 0;        ///< the newest task's pid in its own namespace
+    pid_t newest_host_pid = 0;         ///< the newest task's pid on the host
 };
 
 /// Keeps each container's load averages the way the kernel keeps the host's: every
@@ -55,9 +57,15 @@ public:
     static constexpr std::chrono::minutes kIdleExpiry{10};
     /// Containers tracked at most; past that the least recently read one is dropped.
     static constexpr std::size_t kMaxContainers = 4096;
-    /// Threads whose state one sample reads per container; the count of a larger container
-    /// is scaled up from these.
-    static constexpr std::size_t kMaxTasksRead = 4096;
+    /// Threads listed per container at most; more are counted in the total only.
+    static constexpr std::size_t kMaxTasksListed = 65536;
+    /// Thread states one sample() reads in all (about 12 µs each), shared among the tracked
+    /// containers, each getting between kMinReadsPerContainer and kMaxReadsPerContainer.
+    /// A container with more threads than its share has every k-th one read and the counts
+    /// scaled up. This bounds a sample's cost whatever the containers run.
+    static constexpr std::size_t kStatReadsPerSample = 8192;
+    static constexpr std::size_t kMinReadsPerContainer = 4;
+    static constexpr std::size_t kMaxReadsPerContainer = 4096;
 
     LoadavgSampler(cgroup::Reader& reader, const host::HostProc& proc)
         : reader_(reader), proc_(proc) {}
@@ -72,8 +80,13 @@ public:
     /// at once as the kernel does after a tickless stretch (calc_load_n()).
     void sample(Clock::time_point now = Clock::now());
 
-    /// Counts the tasks of the cgroup at @p source (one walk, one stat read per thread).
-    Result<TaskCounts> count_tasks(const cgroup::TaskSource& source, std::string& scratch);
+    /// Counts the tasks of the cgroup at @p source: one walk of its task lists, and the
+    /// states of at most @p max_reads of its threads (evenly spread; the counts scaled up).
+    /// With the @p previous counts of the same cgroup, an unchanged newest task's namespace
+    /// pid is taken from them rather than read again.
+    Result<TaskCounts> count_tasks(const cgroup::TaskSource& source, std::string& scratch,
+                                   const TaskCounts* previous = nullptr,
+                                   std::size_t max_reads = kMaxReadsPerContainer);
 
     /// Containers currently tracked.
     [[nodiscard]] std::size_t tracked() const;
@@ -82,6 +95,7 @@ private:
     struct Entry {
         cgroup::TaskSource source;
         LoadavgFigures figures;
+        TaskCounts counts; ///< of the latest sample
         Clock::time_point last_read;
         Clock::time_point last_sample;
         bool sampled = false;
@@ -92,13 +106,18 @@ private:
         cgroup::TaskSource source;
         Clock::time_point last_sample;
         bool sampled = false;
+        TaskCounts previous;
         Result<TaskCounts> counts = Error{};
     };
 
     std::vector<Job> take_jobs(Clock::time_point now);
     void apply(Job& job, Clock::time_point now);
     void evict_one();
-    std::uint32_t visible_pid(pid_t host_pid, std::string& scratch) const;
+    std::optional<std::uint32_t> visible_pid(pid_t host_pid, std::string& scratch) const;
+    /// The newest live task of @p ids: its host pid and its pid in its own namespace.
+    std::pair<pid_t, std::uint32_t> newest_task(const std::vector<pid_t>& ids,
+                                                const TaskCounts* previous,
+                                                std::string& scratch) const;
 
     cgroup::Reader& reader_;
     const host::HostProc& proc_;

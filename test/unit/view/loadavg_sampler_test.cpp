@@ -70,6 +70,21 @@ TEST_CASE("counting a container's tasks") {
     CHECK(counts->last_pid == 4243); // no status file: the host's number
 }
 
+TEST_CASE("counting a large container reads every k-th thread and scales up") {
+    auto engine = fixture_engine("v1");
+    auto source = engine->reader().task_source(in("/lensfs-test-v1"));
+    REQUIRE(source);
+    std::string scratch;
+    // Listed: 4242 S, 4243 R, 4244 D, 4299 (exited), then sub's 4245 R, 4246 I. Three reads:
+    // every second one, 4242 S, 4244 D and 4245 R, each standing for two threads.
+    auto counts = engine->loadavg_sampler().count_tasks(*source, scratch, nullptr, 3);
+    REQUIRE(counts);
+    CHECK(counts->running == 2);
+    CHECK(counts->uninterruptible == 2);
+    CHECK(counts->total == 6);
+    CHECK(counts->last_pid == 7);
+}
+
 TEST_CASE("sampler: zeros before the first sample, then the kernel's decay") {
     auto engine = fixture_engine("v1");
     LoadavgSampler& s = engine->loadavg_sampler();
