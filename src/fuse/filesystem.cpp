@@ -49,6 +49,8 @@ int serve(view::Engine& engine, const MountOptions& options) {
         argv.push_back(arg.data());
     }
     fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
+    // fuse_session_new() may copy the arguments into memory that the caller frees.
+    std::unique_ptr<fuse_args, void (*)(fuse_args*)> args_owner(&args, fuse_opt_free_args);
     Context context{engine};
     context.page_cache = options.page_cache;
     SessionPtr se(fuse_session_new(&args, &lowlevel_ops(), sizeof(fuse_lowlevel_ops), &context));

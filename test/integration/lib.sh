@@ -256,7 +256,12 @@ start_lensfs() {
     LENSFS_LOG=$(mktemp "$ITEST_TMP/lensfs.XXXXXX.log") || die "mktemp failed"
     ITEST_MOUNTS+=("$MOUNT")
     ITEST_LOGS+=("$LENSFS_LOG")
-    "${ITEST_SIGNAL_RESET[@]}" "$LENSFS" -f "$@" "$MOUNT" >"$LENSFS_LOG" 2>&1 &
+    # Each daemon gets its own control socket and state directory, so tests never meet a
+    # lensfs that runs on the host or in another test; a test's own options come later and win.
+    local state
+    state=$(mktemp -d "$ITEST_TMP/state.XXXXXX") || die "mktemp failed"
+    "${ITEST_SIGNAL_RESET[@]}" "$LENSFS" -f --socket "$state/lensfs.sock" --state-dir "$state" \
+        "$@" "$MOUNT" >"$LENSFS_LOG" 2>&1 &
     LENSFS_PID=$!
     ITEST_DAEMONS+=("$LENSFS_PID")
     local i
