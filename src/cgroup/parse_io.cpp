@@ -30,9 +30,8 @@ bool parse_devno(std::string_view word, unsigned& major, unsigned& minor) {
 }
 
 DeviceIo& device(std::vector<DeviceIo>& devices, unsigned major, unsigned minor) {
-    auto it = std::find_if(devices.begin(), devices.end(), [&](const DeviceIo& d) {
-        return d.major == major && d.minor == minor;
-    });
+    auto it = std::find_if(devices.begin(), devices.end(),
+                           [&](const DeviceIo& d) { return d.major == major && d.minor == minor; });
     if (it != devices.end()) {
         return *it;
     }

@@ -72,7 +72,9 @@ Result<bool> add_source(const BlkioSource& source, ReadFn&& read, std::vector<De
 } // namespace
 
 Status Reader::blkio_v1(const Where& w, std::vector<DeviceIo>& out, std::string& scratch) {
-    auto read = [&](const char* name) { return bool(dirs_.read(w.hierarchy, w.path, name, scratch)); };
+    auto read = [&](const char* name) {
+        return bool(dirs_.read(w.hierarchy, w.path, name, scratch));
+    };
     for (const BlkioSource* source : {&kCfq, &kBfq, &kThrottleRecursive}) {
         auto found = add_source(*source, read, out, scratch);
         if (!found) {

@@ -1,9 +1,9 @@
 // Reader: the tasks of a cgroup and its descendants, for the load average.
 #include <dirent.h>
 #include <fcntl.h>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <memory>
 
 #include <fmt/format.h>
 
@@ -77,11 +77,13 @@ struct Walk {
 
 } // namespace
 
-std::string TaskSource::key() const { return fmt::format("{}:{}", hierarchy, path); }
+std::string TaskSource::key() const {
+    return fmt::format("{}:{}", hierarchy, path);
+}
 
 Result<TaskSource> Reader::task_source(const ProcCgroups& cg) const {
-    for (Controller c : {Controller::cpuacct, Controller::cpu, Controller::pids,
-                         Controller::memory, Controller::cpuset}) {
+    for (Controller c : {Controller::cpuacct, Controller::cpu, Controller::pids, Controller::memory,
+                         Controller::cpuset}) {
         auto where = locate(c, cg);
         if (where && where->path != "/") {
             return TaskSource{where->hierarchy, where->v2, std::string(where->path)};

@@ -21,8 +21,7 @@ std::uint64_t fixed_power(std::uint64_t x, unsigned frac_bits, unsigned n) {
     return result;
 }
 
-std::uint64_t calc_load_n(std::uint64_t load, std::uint64_t exp, std::uint64_t active,
-                          unsigned n) {
+std::uint64_t calc_load_n(std::uint64_t load, std::uint64_t exp, std::uint64_t active, unsigned n) {
     if (n == 0) {
         return load;
     }

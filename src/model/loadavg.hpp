@@ -8,11 +8,11 @@
 /// under the same task counts. Pure; no I/O.
 namespace lensfs::loadavg {
 
-inline constexpr unsigned kFshift = 11;                      ///< bits of fraction
-inline constexpr std::uint64_t kFixed1 = 1u << kFshift;      ///< 1.0 in fixed point
-inline constexpr std::uint64_t kExp1 = 1884;                 ///< 2048 / exp(5 s / 1 min)
-inline constexpr std::uint64_t kExp5 = 2014;                 ///< 2048 / exp(5 s / 5 min)
-inline constexpr std::uint64_t kExp15 = 2037;                ///< 2048 / exp(5 s / 15 min)
+inline constexpr unsigned kFshift = 11;                 ///< bits of fraction
+inline constexpr std::uint64_t kFixed1 = 1u << kFshift; ///< 1.0 in fixed point
+inline constexpr std::uint64_t kExp1 = 1884;            ///< 2048 / exp(5 s / 1 min)
+inline constexpr std::uint64_t kExp5 = 2014;            ///< 2048 / exp(5 s / 5 min)
+inline constexpr std::uint64_t kExp15 = 2037;           ///< 2048 / exp(5 s / 15 min)
 inline constexpr std::array<std::uint64_t, 3> kExps = {kExp1, kExp5, kExp15};
 /// Seconds between samples (the kernel's LOAD_FREQ is 5 s and one tick).
 inline constexpr unsigned kSampleSeconds = 5;
@@ -34,8 +34,7 @@ std::uint64_t fixed_power(std::uint64_t x, unsigned frac_bits, unsigned n);
 
 /// @p n samples of the same @p active count at once: calc_load() with e^n (calc_load_n()).
 /// Used when samples were missed; n = 0 leaves @p load unchanged.
-std::uint64_t calc_load_n(std::uint64_t load, std::uint64_t exp, std::uint64_t active,
-                          unsigned n);
+std::uint64_t calc_load_n(std::uint64_t load, std::uint64_t exp, std::uint64_t active, unsigned n);
 
 } // namespace lensfs::loadavg
 

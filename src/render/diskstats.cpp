@@ -34,11 +34,14 @@ std::array<std::uint64_t, kFields> fields_for(const DeviceIo& io) {
     std::uint64_t write_ns = ns(&IoDirections::write);
     std::uint64_t discard_ns = ns(&IoDirections::discard);
     std::uint64_t busy_ns = io.service_ns.read + io.service_ns.write + io.service_ns.discard;
+    // One row per four fields, as in Documentation/admin-guide/iostats.rst.
+    // clang-format off
     return {io.ios.read,    io.merged.read,    io.bytes.read / kSectorBytes,    ms(read_ns),
             io.ios.write,   io.merged.write,   io.bytes.write / kSectorBytes,   ms(write_ns),
             0,              ms(busy_ns),       ms(read_ns + write_ns + discard_ns),
             io.ios.discard, io.merged.discard, io.bytes.discard / kSectorBytes, ms(discard_ns),
             0,              0};
+    // clang-format on
 }
 
 const DeviceIo* find(const std::vector<DeviceIo>& io, std::uint64_t major, std::uint64_t minor) {

@@ -4,10 +4,20 @@ namespace lensfs::view {
 
 namespace {
 
+// In FileId order.
 constexpr std::array<std::string_view, kFileCount> kPaths = {
-    "proc/meminfo",      "proc/cpuinfo",         "proc/stat",        "proc/uptime",
-    "proc/swaps",        "proc/loadavg",         "proc/diskstats",   "sys/devices/system/cpu/online",
-    "proc/pressure/cpu", "proc/pressure/memory", "proc/pressure/io", "proc/slabinfo",
+    "proc/meminfo",
+    "proc/cpuinfo",
+    "proc/stat",
+    "proc/uptime",
+    "proc/swaps",
+    "proc/loadavg",
+    "proc/diskstats",
+    "sys/devices/system/cpu/online",
+    "proc/pressure/cpu",
+    "proc/pressure/memory",
+    "proc/pressure/io",
+    "proc/slabinfo",
 };
 
 } // namespace

@@ -34,7 +34,9 @@ private:
     char buf_[48];
 };
 
-bool cgroup_gone(const Error& e) { return e.code == ENOENT || e.code == ENODEV; }
+bool cgroup_gone(const Error& e) {
+    return e.code == ENOENT || e.code == ENODEV;
+}
 
 std::uint32_t clamp32(std::uint64_t v) {
     return static_cast<std::uint32_t>(std::min<std::uint64_t>(v, UINT32_MAX));
@@ -104,7 +106,8 @@ Result<TaskCounts> LoadavgSampler::count_tasks(const cgroup::TaskSource& source,
         return std::move(st).error();
     }
     const std::size_t listed = list.ids.size();
-    const std::size_t stride = listed > max_reads && max_reads > 0 ? (listed + max_reads - 1) / max_reads : 1;
+    const std::size_t stride =
+        listed > max_reads && max_reads > 0 ? (listed + max_reads - 1) / max_reads : 1;
     std::uint64_t running = 0;
     std::uint64_t blocked = 0;
     std::uint64_t read = 0;
@@ -171,10 +174,10 @@ Result<LoadavgFigures> LoadavgSampler::note_read(const cgroup::ProcCgroups& cg,
 }
 
 void LoadavgSampler::evict_one() {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a,
-                                                                         const auto& b) {
-        return a.second.last_read < b.second.last_read;
-    });
+    auto oldest =
+        std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+            return a.second.last_read < b.second.last_read;
+        });
     if (oldest != entries_.end()) {
         entries_.erase(oldest);
     }

@@ -4,8 +4,8 @@
 //
 //   loadavg-cost HIERARCHY_DIR NAME_PATTERN N T SAMPLES
 //
-// The cgroups are HIERARCHY_DIR/<NAME_PATTERN with {} replaced by i> for i in [0, N). Prints one line per figure
-// and exits 0 when every container is tracked and shows its T tasks.
+// The cgroups are HIERARCHY_DIR/<NAME_PATTERN with {} replaced by i> for i in [0, N). Prints one
+// line per figure and exits 0 when every container is tracked and shows its T tasks.
 
 #include <atomic>
 #include <chrono>
@@ -14,9 +14,9 @@
 #include <ctime>
 #include <mutex>
 #include <string>
+#include <sys/syscall.h>
 #include <thread>
 #include <unistd.h>
-#include <sys/syscall.h>
 #include <vector>
 
 #include <fmt/format.h>
@@ -114,7 +114,8 @@ int run(const std::string& root, const std::string& pattern, int n, int t, int s
         double cpu0 = cpu_seconds();
         engine.sample_loadavg();
         double cpu = cpu_seconds() - cpu0;
-        double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         wall_total += wall;
         cpu_total += cpu;
         wall_max = std::max(wall_max, wall);

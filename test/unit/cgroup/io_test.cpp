@@ -22,9 +22,8 @@ ProcCgroups in(const std::string& path) {
 }
 
 const DeviceIo* find(const std::vector<DeviceIo>& devices, unsigned major, unsigned minor) {
-    auto it = std::find_if(devices.begin(), devices.end(), [&](const DeviceIo& d) {
-        return d.major == major && d.minor == minor;
-    });
+    auto it = std::find_if(devices.begin(), devices.end(),
+                           [&](const DeviceIo& d) { return d.major == major && d.minor == minor; });
     return it == devices.end() ? nullptr : &*it;
 }
 
@@ -71,7 +70,8 @@ TEST_CASE("io.stat: the six counters, other keys ignored, garbage refused") {
     CHECK(devices[0].ios == IoDirections{3, 4, 6});
     CHECK(devices[0].has_io());
     CHECK_FALSE(devices[1].has_io());
-    for (const char* bad : {"8:0 rbytes=x\n", "8:0 rbytes\n", "sda rbytes=1\n", "8:0 rbytes=-1\n"}) {
+    for (const char* bad :
+         {"8:0 rbytes=x\n", "8:0 rbytes\n", "sda rbytes=1\n", "8:0 rbytes=-1\n"}) {
         INFO(bad);
         std::vector<DeviceIo> out;
         CHECK_FALSE(parse_io_stat(bad, out));

@@ -26,8 +26,8 @@ HostStat host_stat() {
 TEST_CASE("folding keeps the total and caps every CPU at elapsed time") {
     HostStat host = host_stat();
     const std::uint64_t loads[][4] = {
-        {0, 0, 0, 0},         {100, 0, 0, 0},     {0, 0, 0, 900},     {250, 250, 250, 250},
-        {1000, 10, 10, 10},   {999, 998, 997, 3}, {1, 2, 3, 4},       {5000, 5000, 0, 0},
+        {0, 0, 0, 0},       {100, 0, 0, 0},     {0, 0, 0, 900}, {250, 250, 250, 250},
+        {1000, 10, 10, 10}, {999, 998, 997, 3}, {1, 2, 3, 4},   {5000, 5000, 0, 0},
     };
     for (std::size_t k = 1; k <= 4; ++k) {
         CpuSet visible = CpuSet::first(static_cast<unsigned>(k));

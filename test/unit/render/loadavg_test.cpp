@@ -13,8 +13,8 @@ using namespace lensfs::loadavg;
 
 namespace {
 
-std::string shown(const LoadAverages& averages, std::uint32_t running = 0,
-                  std::uint32_t total = 0, std::uint32_t last_pid = 0) {
+std::string shown(const LoadAverages& averages, std::uint32_t running = 0, std::uint32_t total = 0,
+                  std::uint32_t last_pid = 0) {
     std::string out;
     render::loadavg({averages, running, total, last_pid}, out);
     return out;

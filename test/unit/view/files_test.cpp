@@ -22,9 +22,9 @@ TEST_CASE("every served file has a unique path that maps back to it") {
 
 TEST_CASE("the files the design lists are served") {
     for (const char* path :
-         {"proc/meminfo", "proc/cpuinfo", "proc/stat", "proc/uptime", "proc/swaps",
-          "proc/loadavg", "proc/diskstats", "proc/pressure/cpu", "proc/pressure/memory",
-          "proc/pressure/io", "proc/slabinfo", "sys/devices/system/cpu/online"}) {
+         {"proc/meminfo", "proc/cpuinfo", "proc/stat", "proc/uptime", "proc/swaps", "proc/loadavg",
+          "proc/diskstats", "proc/pressure/cpu", "proc/pressure/memory", "proc/pressure/io",
+          "proc/slabinfo", "sys/devices/system/cpu/online"}) {
         INFO(path);
         CHECK(file_from_path(path));
     }

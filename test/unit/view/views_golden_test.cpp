@@ -20,14 +20,13 @@ struct Mode {
     const char* name;
     const char* group;
 };
-constexpr Mode kModes[] = {{"v1", "/lensfs-test-v1"},
-                           {"v2", "/lensfs-test-v2"},
-                           {"hybrid", "/lensfs-test-v1"}};
+constexpr Mode kModes[] = {
+    {"v1", "/lensfs-test-v1"}, {"v2", "/lensfs-test-v2"}, {"hybrid", "/lensfs-test-v1"}};
 
 constexpr std::pair<FileId, const char*> kFiles[] = {
-    {FileId::diskstats, "diskstats"},     {FileId::loadavg, "loadavg"},
+    {FileId::diskstats, "diskstats"},       {FileId::loadavg, "loadavg"},
     {FileId::pressure_cpu, "pressure-cpu"}, {FileId::pressure_memory, "pressure-memory"},
-    {FileId::pressure_io, "pressure-io"}, {FileId::slabinfo, "slabinfo"},
+    {FileId::pressure_io, "pressure-io"},   {FileId::slabinfo, "slabinfo"},
 };
 
 std::string rendered(Engine& engine, const Container& c, FileId file) {
@@ -81,9 +80,8 @@ TEST_CASE("diskstats: the cgroup's devices with the host's names; errors give th
     auto v2 = fixture_engine("v2");
     Container c = v2->resolve_cgroup("/lensfs-test-v2", 0);
     std::string text = rendered(*v2, c, FileId::diskstats);
-    CHECK(text ==
-          "   8       0 sda 16 0 2048 0 64 0 8192 0 0 0 0 0 0 0 0 0 0\n"
-          " 254       0 vda 1 0 8 0 16 0 2048 0 0 0 0 2 0 4096 0 0 0\n");
+    CHECK(text == "   8       0 sda 16 0 2048 0 64 0 8192 0 0 0 0 0 0 0 0 0 0\n"
+                  " 254       0 vda 1 0 8 0 16 0 2048 0 0 0 0 2 0 4096 0 0 0\n");
     c = v2->resolve_cgroup("/lensfs-test-garbage", 0);
     CHECK(rendered(*v2, c, FileId::diskstats) == data("host/diskstats"));
     CHECK(v2->counters(FileId::diskstats).fallbacks == 1);
