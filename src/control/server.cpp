@@ -191,14 +191,17 @@ Status ControlServer::start() {
     Impl& s = *impl_;
     try {
         s.io = std::make_unique<asio::io_context>(1);
-        s.acceptor = std::make_unique<Acceptor>(*s.io);
-        s.acceptor->assign(asio::local::stream_protocol(), s.listener.fd.release());
         s.retry = std::make_unique<asio::steady_timer>(*s.io);
         for (std::size_t i = 0; i < s.tasks.size(); ++i) {
             s.task_timers.push_back(std::make_unique<asio::steady_timer>(*s.io));
             s.schedule(i);
         }
-        s.accept_next();
+        // Without a socket (--no-socket) the loop still runs the periodic tasks.
+        if (s.listener.fd) {
+            s.acceptor = std::make_unique<Acceptor>(*s.io);
+            s.acceptor->assign(asio::local::stream_protocol(), s.listener.fd.release());
+            s.accept_next();
+        }
     } catch (const std::exception& e) {
         return Error{EIO, fmt::format("cannot start the control server: {}", e.what())};
     }

@@ -30,6 +30,7 @@ struct ServerConfig {
 class ControlServer {
 public:
     /// Takes over @p listener (from open_listener()); @p services is borrowed.
+    /// A @p listener without an fd serves no socket; the loop then only runs every() tasks.
     ControlServer(Listener listener, Services& services, ServerConfig config);
     ControlServer(const ControlServer&) = delete;
     ControlServer& operator=(const ControlServer&) = delete;

@@ -23,6 +23,8 @@ namespace lensfs::daemon {
 namespace {
 
 constexpr std::chrono::seconds kPruneInterval{60};
+// The kernel samples its load average every 5 s; the containers' averages follow the same clock.
+constexpr std::chrono::seconds kLoadavgInterval{5};
 
 int fail(const std::string& message) {
     std::fprintf(stderr, "lensfs: %s\n", message.c_str());
@@ -78,24 +80,22 @@ int serve(const Options& o, view::Engine& engine, Registry& registry, Setup& set
                                setup.started_boottime_s,
                                setup.started_wall_s,
                                [&engine](DaemonStatus& s) { report_engine_counters(engine, s); }};
-    std::optional<control::ControlServer> server;
-    if (setup.listener) {
-        control::ServerConfig config;
-        config.group = setup.group;
-        config.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
-        server.emplace(std::move(*setup.listener), services, config);
-        server->every(kPruneInterval, [&] { prune_registry(registry, engine); });
-        if (Status st = server->start(); !st) {
-            log_error("{}", st.error().message());
-            return 1;
-        }
+    // The Asio loop runs even without a socket: it drives the load average samples.
+    control::ServerConfig config;
+    config.group = setup.group;
+    config.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
+    control::ControlServer server(setup.listener ? std::move(*setup.listener) : control::Listener{},
+                                  services, config);
+    server.every(kPruneInterval, [&] { prune_registry(registry, engine); });
+    server.every(kLoadavgInterval, [&engine] { engine.sample_loadavg(); });
+    if (Status st = server.start(); !st) {
+        log_error("{}", st.error().message());
+        return 1;
     }
     // detach() already did what libfuse's own daemonizing would do.
     fuse::MountOptions mount{o.mountpoint, true, o.fuse_debug, o.threads, !o.direct_io};
     int rc = fuse::serve(engine, mount);
-    if (server) {
-        server->stop();
-    }
+    server.stop();
     return rc;
 }
 

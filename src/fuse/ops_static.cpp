@@ -42,7 +42,7 @@ struct stat static_attributes(const Node& node, std::size_t size) {
     static const time_t kMountTime = ::time(nullptr);
     struct stat st {};
     st.st_ino = node.ino;
-    st.st_mode = node.is_dir() ? (S_IFDIR | 0555) : (S_IFREG | 0444);
+    st.st_mode = node.is_dir() ? (S_IFDIR | 0555) : (S_IFREG | view::file_mode(node.file));
     st.st_nlink = node.is_dir() ? 2 : 1;
     st.st_blksize = 4096;
     st.st_size = static_cast<off_t>(size);

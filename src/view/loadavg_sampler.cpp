@@ -114,16 +114,18 @@ Result<TaskCounts> LoadavgSampler::count_tasks(const cgroup::TaskSource& source,
     std::uint64_t gone = 0;
     for (std::size_t i = 0; i < listed; i += stride) {
         pid_t tid = list.ids[i];
-        auto state = read_file_at(proc_.dirfd(), TaskPath(tid, "stat").c_str(), scratch)
-                         ? parse_task_state(scratch)
-                         : std::nullopt;
-        if (!state) {
+        std::optional<char> state;
+        if (read_file_at(proc_.dirfd(), TaskPath(tid, "stat").c_str(), scratch)) {
+            state = parse_task_state(scratch);
+        }
+        char s = state.value_or('\0');
+        if (s == '\0') {
             ++gone; // exited since the list was read
             continue;
         }
         ++read;
-        running += *state == 'R' ? 1 : 0;
-        blocked += *state == 'D' ? 1 : 0;
+        running += s == 'R' ? 1 : 0;
+        blocked += s == 'D' ? 1 : 0;
     }
     // Threads not read stand for as many as their share; exited ones are left out.
     std::uint64_t total = listed + list.skipped - std::min<std::uint64_t>(gone * stride, listed);
