@@ -156,9 +156,9 @@ const char* usage_text() {
     return R"(Usage: lensfs [OPTIONS] [MOUNTPOINT]
 
 Serves container-aware views of /proc files over FUSE. A process that reads
-MOUNTPOINT/proc/meminfo (or cpuinfo, stat, uptime, swaps, loadavg, diskstats) or
-MOUNTPOINT/sys/devices/system/cpu/online sees the figures of its own container,
-computed from its cgroup. MOUNTPOINT defaults to /var/lib/lensfs and is created
+MOUNTPOINT/proc/meminfo (or cpuinfo, stat, uptime, swaps, loadavg, diskstats,
+slabinfo, pressure/{cpu,memory,io}) or MOUNTPOINT/sys/devices/system/cpu/...
+sees the figures of its own container, computed from its cgroup. MOUNTPOINT defaults to /var/lib/lensfs and is created
 if missing.
 
 Options:

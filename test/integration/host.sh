@@ -71,7 +71,7 @@ for file in meminfo stat loadavg diskstats uptime; do
         "$(at_root cat "$MOUNT/proc/$file" | shape)"
 done
 # diskstats is per container: a group that did no I/O shows no device.
-make_cgroup plain memory cpuset cpu cpuacct
+make_cgroup plain memory cpuset cpu cpuacct blkio
 expect_eq "[cgroup] diskstats: a group without I/O shows no device" "" \
     "$(read_in_cgroup plain "$MOUNT/proc/diskstats")"
 expect_eq "[cgroup] loadavg has the host's shape" "$(shape </proc/loadavg)" \
