@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "util/parse.hpp"
@@ -21,6 +22,9 @@ enum LongOnly : int {
     kSocketGroup,
     kStateDir,
     kIdleTimeout,
+    kEnableCfs,
+    kEnablePidfd,
+    kViewOf,
 };
 
 constexpr option kLongOptions[] = {
@@ -38,6 +42,12 @@ constexpr option kLongOptions[] = {
     {"socket-group", required_argument, nullptr, kSocketGroup},
     {"state-dir", required_argument, nullptr, kStateDir},
     {"control-idle-timeout", required_argument, nullptr, kIdleTimeout},
+    // LXCFS 5's command line, so its units and scripts start lensfs unchanged.
+    {"enable-loadavg", no_argument, nullptr, 'l'},
+    {"disable-swap", no_argument, nullptr, 'u'},
+    {"pidfile", required_argument, nullptr, 'p'},
+    {"enable-cfs", no_argument, nullptr, kEnableCfs},
+    {"enable-pidfd", no_argument, nullptr, kEnablePidfd},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -47,6 +57,69 @@ Result<std::string> absolute_path(const char* option, const char* arg) {
         return Error{EINVAL, std::string(option) + " takes an absolute path, not '" + path + "'"};
     }
     return path;
+}
+
+// FUSE mount options LXCFS users pass with -o. lensfs mounts with its own fixed set (shared by
+// every reader, read-only), so these change nothing; anything else is refused.
+constexpr std::string_view kHarmlessFuseOptions[] = {
+    "allow_other", "ro",      "nosuid",      "nodev",       "noexec",     "noatime",
+    "nonempty",    "default_permissions", "auto_unmount", "kernel_cache", "auto_cache", "big_writes",
+};
+
+bool harmless_fuse_option(std::string_view opt) {
+    if (opt.starts_with("fsname=") || opt.starts_with("subtype=")) {
+        return true;
+    }
+    for (std::string_view known : kHarmlessFuseOptions) {
+        if (opt == known) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Status apply_fuse_options(std::string_view list, Options& o) {
+    while (!list.empty()) {
+        std::size_t comma = list.find(',');
+        std::string_view opt = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        if (opt.empty()) {
+            continue;
+        }
+        if (opt == "direct_io") {
+            o.direct_io = true;
+        } else if (harmless_fuse_option(opt)) {
+            o.ignored_fuse_options.emplace_back(opt);
+        } else {
+            return Error{EINVAL, "-o " + std::string(opt) + ": not a mount option lensfs accepts"};
+        }
+    }
+    return Ok{};
+}
+
+Status apply_lxcfs(int opt, const char* arg, Options& o) {
+    switch (opt) {
+    case 'l':          // loadavg is always virtualized
+    case kEnableCfs:   // the CPU quota view is on unless --no-cpu-quota-view
+    case kEnablePidfd: // readers are resolved at open; nothing to track
+        break;
+    case 'u':
+        o.swap = false;
+        break;
+    case 'p': {
+        auto path = absolute_path("--pidfile", arg);
+        if (!path) {
+            return std::move(path).error();
+        }
+        o.pidfile = std::move(*path);
+        break;
+    }
+    case 'o':
+        return apply_fuse_options(arg, o);
+    default:
+        return Error{EINVAL, "unknown option (try --help)"};
+    }
+    return Ok{};
 }
 
 Status apply_control(int opt, const char* arg, Options& o) {
@@ -81,7 +154,7 @@ Status apply_control(int opt, const char* arg, Options& o) {
         break;
     }
     default:
-        return Error{EINVAL, "unknown option (try --help)"};
+        return apply_lxcfs(opt, arg, o);
     }
     return Ok{};
 }
@@ -95,9 +168,11 @@ Status apply(int opt, const char* arg, Options& o) {
         o.debug = true;
         break;
     case 'h':
+    case 'n': // LXCFS's spelling
         o.help = true;
         break;
     case 'V':
+    case 'v': // LXCFS's spelling
         o.version = true;
         break;
     case kCgroupRoot:
@@ -133,7 +208,7 @@ Result<Options> parse_options(int argc, char** argv) {
     optind = 1;
     opterr = 0;
     int opt = 0;
-    while ((opt = getopt_long(argc, argv, "fdhV", kLongOptions, nullptr)) != -1) {
+    while ((opt = getopt_long(argc, argv, "fdhnVvlup:o:", kLongOptions, nullptr)) != -1) {
         if (opt == '?') {
             return Error{EINVAL, std::string("unknown option or missing argument: ") +
                                      (optind > 0 && optind <= argc ? argv[optind - 1] : "?") +
@@ -195,6 +270,23 @@ Control socket and registry (see lensfs-protocol(7)):
                            complete request (1-86400, default 30)
   -h, --help               show this help and exit
   -V, --version            show the version and exit
+
+LXCFS compatibility (LXCFS 5's command line; see lensfs(8)):
+  -l, --enable-loadavg     accepted; loadavg is always per container
+  -u, --disable-swap       show every container without swap (SwapTotal and
+                           SwapFree 0, /proc/swaps only its header)
+  -p, --pidfile FILE       write the daemon's pid to FILE (absolute path);
+                           removed at exit. No pid file without -p.
+  -o OPT[,OPT...]          FUSE mount options: direct_io is --direct-io;
+                           allow_other, ro, nosuid, nodev, noexec, noatime,
+                           nonempty, default_permissions, auto_unmount,
+                           kernel_cache, auto_cache, big_writes, fsname=,
+                           subtype= are accepted and logged as ignored; others
+                           are refused
+      --enable-cfs         accepted; the CPU quota view is on by default
+      --enable-pidfd       accepted; readers are resolved at every open
+  -n                       same as --help
+  -v                       same as --version
 
 SIGINT or SIGTERM unmounts, removes the control socket and exits. See lensfs(8)
 and lensfs-protocol(7).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "util/result.hpp"
 
@@ -25,6 +26,9 @@ struct Options {
     std::string socket_group;   ///< name or number; empty: root only
     std::string state_dir = kDefaultStateDir;
     unsigned idle_timeout_s = kDefaultIdleTimeoutS; ///< control connections
+    bool swap = true;         ///< false: -u/--disable-swap (LXCFS): swap shown as none
+    std::string pidfile;      ///< -p/--pidfile: write the daemon's pid here; empty: none
+    std::vector<std::string> ignored_fuse_options; ///< -o options accepted and not applied
     bool help = false;
     bool version = false;
 };

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <unistd.h>
 
 #include "cgroup/layout.hpp"
 #include "control/listener.hpp"
@@ -15,6 +16,7 @@
 #include "fuse/filesystem.hpp"
 #include "host/host_proc.hpp"
 #include "registry/registry.hpp"
+#include "util/file.hpp"
 #include "util/log.hpp"
 #include "view/engine.hpp"
 
@@ -99,6 +101,36 @@ int serve(const Options& o, view::Engine& engine, Registry& registry, Setup& set
     return rc;
 }
 
+// The pid file of LXCFS's -p: written once the daemon has its final pid, removed at exit.
+class PidFile {
+public:
+    explicit PidFile(std::string path) : path_(std::move(path)) {
+        if (path_.empty()) {
+            return;
+        }
+        if (Status st = write_file_atomic(path_, fmt::format("{}\n", ::getpid()), 0644); !st) {
+            log_warn("cannot write pid file {}: {}", path_, st.error().message());
+            path_.clear();
+        }
+    }
+    ~PidFile() {
+        if (!path_.empty()) {
+            ::unlink(path_.c_str());
+        }
+    }
+    PidFile(const PidFile&) = delete;
+    PidFile& operator=(const PidFile&) = delete;
+
+private:
+    std::string path_;
+};
+
+void note_ignored(const Options& o) {
+    for (const std::string& opt : o.ignored_fuse_options) {
+        log_info("-o {}: accepted for LXCFS compatibility, no effect", opt);
+    }
+}
+
 } // namespace
 
 int run(const Options& o) {
@@ -120,7 +152,7 @@ int run(const Options& o) {
         return fail(st.error().message());
     }
     log_info("lensfs {} starting; {}", LENSFS_VERSION, layout->describe());
-    view::Engine engine(std::move(*layout), std::move(*proc), view::Options{o.cpu_quota_view});
+    view::Engine engine(std::move(*layout), std::move(*proc), view::Options{o.cpu_quota_view, o.swap});
     Registry registry(o.state_dir);
     load_registry(registry);
     prune_registry(registry, engine);
@@ -128,6 +160,8 @@ int run(const Options& o) {
     if (!o.foreground) {
         detach(o.mountpoint);
     }
+    note_ignored(o);
+    PidFile pidfile(o.pidfile);
     return serve(o, engine, registry, setup);
 }
 

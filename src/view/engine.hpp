@@ -35,6 +35,7 @@ struct Container {
 
 struct Options {
     bool cpu_quota_view = true; ///< cut visible CPUs to ceil(quota / period)
+    bool swap = true;           ///< false: every container is shown without swap
 };
 
 /// Looks a cgroup path up in the registry: the longest registered container containing it.

@@ -47,6 +47,14 @@ struct Gather {
 
     void fallback(const Error& error) { note_fallback(counters, name, error); }
 
+    // With swap turned off, a zero swap limit makes meminfo and swaps agree on "none".
+    void hide_swap(MemoryStats& mem) const {
+        if (!e.options_.swap) {
+            mem.swap_limit = 0;
+            mem.swap_usage = 0;
+        }
+    }
+
     void passthrough(std::string& out) {
         if (Status st = e.proc_.raw(name.substr(5).data(), out); !st) {
             out.clear();
@@ -72,6 +80,7 @@ struct Gather {
             fallback(mem.error());
             mem = MemoryStats{};
         }
+        hide_swap(*mem);
         render::meminfo(*host, *mem, out);
     }
 
@@ -121,6 +130,7 @@ struct Gather {
             fallback(!host ? host.error() : mem.error());
             return passthrough(out);
         }
+        hide_swap(*mem);
         render::swaps(host->get("SwapTotal").value_or(0), *mem, out);
     }
 
