@@ -9,16 +9,11 @@
 #include <fmt/format.h>
 
 #include "cgroup/layout.hpp"
+#include "util/clock.hpp"
 
 namespace lensfs::control {
 
 namespace {
-
-double seconds(clockid_t clock) {
-    timespec ts{};
-    ::clock_gettime(clock, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 // /proc says ENOENT for a pid that does not exist; callers want to tell that apart.
 Error process_error(const Error& error, pid_t pid) {
@@ -70,11 +65,11 @@ Result<double> start_boottime_of(const host::HostProc& proc, pid_t pid) {
 }
 
 double boottime_now() {
-    return seconds(CLOCK_BOOTTIME);
+    return clock_seconds(CLOCK_BOOTTIME);
 }
 
 double wall_minus_boottime() {
-    return seconds(CLOCK_REALTIME) - seconds(CLOCK_BOOTTIME);
+    return clock_seconds(CLOCK_REALTIME) - clock_seconds(CLOCK_BOOTTIME);
 }
 
 } // namespace lensfs::control

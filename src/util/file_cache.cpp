@@ -4,17 +4,12 @@
 #include <fcntl.h>
 #include <functional>
 
+#include "util/clock.hpp"
 #include "util/file.hpp"
 
 namespace lensfs {
 
 namespace {
-
-std::int64_t monotonic_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 // Errors that mean "this open file no longer stands for a live file".
 bool is_gone(int code) { return code == ENODEV || code == ESRCH || code == ENOENT; }

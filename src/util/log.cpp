@@ -1,5 +1,7 @@
 #include "util/log.hpp"
 
+#include "util/clock.hpp"
+
 #include <ctime>
 #include <syslog.h>
 #include <unistd.h>
@@ -37,12 +39,6 @@ int syslog_priority(LogLevel level) {
         return LOG_ERR;
     }
     return LOG_INFO;
-}
-
-std::int64_t monotonic_ms() noexcept {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
 }
 
 } // namespace

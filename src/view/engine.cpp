@@ -3,6 +3,7 @@
 #include <ctime>
 #include <unistd.h>
 
+#include "util/clock.hpp"
 #include "util/log.hpp"
 
 namespace lensfs::view {
@@ -45,11 +46,7 @@ std::string_view source_name(Source s) {
     return "?";
 }
 
-double boottime_now() {
-    timespec ts{};
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+double boottime_now() { return clock_seconds(CLOCK_BOOTTIME); }
 
 Engine::Engine(cgroup::Layout layout, host::HostProc proc, Options options)
     : layout_(std::move(layout)), proc_(std::move(proc)), options_(options), reader_(layout_) {
