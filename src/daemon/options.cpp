@@ -48,6 +48,7 @@ constexpr option kLongOptions[] = {
     {"pidfile", required_argument, nullptr, 'p'},
     {"enable-cfs", no_argument, nullptr, kEnableCfs},
     {"enable-pidfd", no_argument, nullptr, kEnablePidfd},
+    {"view-of", required_argument, nullptr, kViewOf},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -62,8 +63,9 @@ Result<std::string> absolute_path(const char* option, const char* arg) {
 // FUSE mount options LXCFS users pass with -o. lensfs mounts with its own fixed set (shared by
 // every reader, read-only), so these change nothing; anything else is refused.
 constexpr std::string_view kHarmlessFuseOptions[] = {
-    "allow_other", "ro",      "nosuid",      "nodev",       "noexec",     "noatime",
-    "nonempty",    "default_permissions", "auto_unmount", "kernel_cache", "auto_cache", "big_writes",
+    "allow_other",  "ro",           "nosuid",     "nodev",
+    "noexec",       "noatime",      "nonempty",   "default_permissions",
+    "auto_unmount", "kernel_cache", "auto_cache", "big_writes",
 };
 
 bool harmless_fuse_option(std::string_view opt) {
@@ -97,6 +99,36 @@ Status apply_fuse_options(std::string_view list, Options& o) {
     return Ok{};
 }
 
+Result<ViewOf> parse_view_of(std::string_view spec) {
+    const auto bad = [spec] {
+        return Error{EINVAL, "--view-of takes pid:N, cgroup:PATH or id:ID, not '" +
+                                 std::string(spec) + "'"};
+    };
+    std::size_t colon = spec.find(':');
+    if (colon == std::string_view::npos || colon + 1 == spec.size()) {
+        return bad();
+    }
+    std::string_view kind = spec.substr(0, colon);
+    std::string value(spec.substr(colon + 1));
+    ViewOf v;
+    if (kind == "pid") {
+        auto n = parse_u64(value);
+        if (!n || *n < 1 || *n > 4194304) {
+            return bad();
+        }
+        v.kind = ViewOf::Kind::pid;
+        v.pid = static_cast<pid_t>(*n);
+    } else if (kind == "cgroup" && value.front() == '/') {
+        v.kind = ViewOf::Kind::cgroup;
+    } else if (kind == "id") {
+        v.kind = ViewOf::Kind::id;
+    } else {
+        return bad();
+    }
+    v.value = std::move(value);
+    return v;
+}
+
 Status apply_lxcfs(int opt, const char* arg, Options& o) {
     switch (opt) {
     case 'l':          // loadavg is always virtualized
@@ -116,6 +148,14 @@ Status apply_lxcfs(int opt, const char* arg, Options& o) {
     }
     case 'o':
         return apply_fuse_options(arg, o);
+    case kViewOf: {
+        auto v = parse_view_of(arg);
+        if (!v) {
+            return std::move(v).error();
+        }
+        o.view_of = std::move(*v);
+        break;
+    }
     default:
         return Error{EINVAL, "unknown option (try --help)"};
     }
@@ -250,6 +290,12 @@ Options:
                            the kernel's page cache one open per file at a time
                            (slower; for debugging)
       --fuse-debug         print libfuse's trace of every request (very verbose)
+      --view-of pid:N|cgroup:PATH|id:ID
+                           serve every reader one container's view, to see from
+                           the host what it sees: the container of process N
+                           (looked up at each open; host view if it is gone),
+                           the cgroup PATH (in every hierarchy), or the
+                           registered container ID (looked up at each open)
 
 Control socket and registry (see lensfs-protocol(7)):
       --socket PATH        serve the control socket at PATH (default

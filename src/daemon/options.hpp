@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 #include "util/result.hpp"
@@ -11,6 +12,14 @@ inline constexpr const char* kDefaultMountpoint = "/var/lib/lensfs";
 inline constexpr const char* kDefaultSocket = "/run/lensfs/lensfs.sock";
 inline constexpr const char* kDefaultStateDir = "/run/lensfs";
 inline constexpr unsigned kDefaultIdleTimeoutS = 30;
+
+/// --view-of: every reader of the mount gets this one container's view.
+struct ViewOf {
+    enum class Kind { none, pid, cgroup, id };
+    Kind kind = Kind::none;
+    pid_t pid = 0;     ///< Kind::pid
+    std::string value; ///< Kind::cgroup: absolute cgroup path; Kind::id: registry id
+};
 
 struct Options {
     std::string mountpoint = kDefaultMountpoint;
@@ -26,9 +35,10 @@ struct Options {
     std::string socket_group;   ///< name or number; empty: root only
     std::string state_dir = kDefaultStateDir;
     unsigned idle_timeout_s = kDefaultIdleTimeoutS; ///< control connections
-    bool swap = true;         ///< false: -u/--disable-swap (LXCFS): swap shown as none
-    std::string pidfile;      ///< -p/--pidfile: write the daemon's pid here; empty: none
+    bool swap = true;    ///< false: -u/--disable-swap (LXCFS): swap shown as none
+    std::string pidfile; ///< -p/--pidfile: write the daemon's pid here; empty: none
     std::vector<std::string> ignored_fuse_options; ///< -o options accepted and not applied
+    ViewOf view_of;
     bool help = false;
     bool version = false;
 };

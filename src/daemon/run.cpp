@@ -1,8 +1,11 @@
 #include "daemon/run.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unistd.h>
@@ -74,6 +77,47 @@ Status open_control(const Options& o, Setup& setup) {
     return Ok{};
 }
 
+using Resolver = std::function<view::Container(pid_t)>;
+
+view::Container host_view(view::Engine& engine) {
+    return engine.resolve_cgroup("/", 0);
+}
+
+// --view-of: whom every reader sees. A pid or id is looked up at each open, so the view follows
+// the process or the registered container; when it is gone the reader gets the host's view.
+Resolver view_of_resolver(const ViewOf& v, view::Engine& engine, Registry& registry) {
+    switch (v.kind) {
+    case ViewOf::Kind::pid:
+        return [&engine, pid = v.pid](pid_t) {
+            if (::kill(pid, 0) != 0 && errno == ESRCH) {
+                static RateLimit limit;
+                log_warn_limited(limit, "--view-of pid:{}: no such process, host view", pid);
+                return host_view(engine);
+            }
+            return engine.resolve_pid(pid);
+        };
+    case ViewOf::Kind::cgroup:
+        return [&engine, &registry, path = v.value](pid_t) {
+            auto record = registry.longest_containing(path);
+            double start = record && record->cgroup == path ? record->start_boottime_s : 0;
+            return engine.resolve_cgroup(path, start);
+        };
+    case ViewOf::Kind::id:
+        return [&engine, &registry, id = v.value](pid_t) {
+            auto entry = registry.get(id);
+            if (!entry) {
+                static RateLimit limit;
+                log_warn_limited(limit, "--view-of id:{}: not registered, host view", id);
+                return host_view(engine);
+            }
+            return engine.resolve_cgroup(entry->cgroup, entry->start_boottime_s);
+        };
+    case ViewOf::Kind::none:
+        break;
+    }
+    return {};
+}
+
 // Runs the control server (when there is a socket) beside the FUSE loop, until the loop ends.
 int serve(const Options& o, view::Engine& engine, Registry& registry, Setup& setup) {
     control::Services services{registry,
@@ -96,6 +140,7 @@ int serve(const Options& o, view::Engine& engine, Registry& registry, Setup& set
     }
     // detach() already did what libfuse's own daemonizing would do.
     fuse::MountOptions mount{o.mountpoint, true, o.fuse_debug, o.threads, !o.direct_io};
+    mount.resolve = view_of_resolver(o.view_of, engine, registry);
     int rc = fuse::serve(engine, mount);
     server.stop();
     return rc;
@@ -152,7 +197,8 @@ int run(const Options& o) {
         return fail(st.error().message());
     }
     log_info("lensfs {} starting; {}", LENSFS_VERSION, layout->describe());
-    view::Engine engine(std::move(*layout), std::move(*proc), view::Options{o.cpu_quota_view, o.swap});
+    view::Engine engine(std::move(*layout), std::move(*proc),
+                        view::Options{o.cpu_quota_view, o.swap});
     Registry registry(o.state_dir);
     load_registry(registry);
     prune_registry(registry, engine);

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <sys/types.h>
+
 #include "fuse/host_tree.hpp"
 #include "fuse/page_cache.hpp"
 #include "view/engine.hpp"
@@ -15,6 +18,12 @@ struct Context {
     bool page_cache = true; ///< serve one open per file from the page cache (see PageCacheSlots)
     PageCacheSlots slots;
     HostTree host; ///< the host's /sys/devices/system/cpu, passed through
+    std::function<view::Container(pid_t)> resolve; ///< empty: each reader's own container
+
+    /// The container whose view the reader @p pid gets.
+    view::Container container_of(pid_t pid) {
+        return resolve ? resolve(pid) : engine.resolve_pid(pid);
+    }
 };
 
 } // namespace lensfs::fuse

@@ -53,6 +53,7 @@ int serve(view::Engine& engine, const MountOptions& options) {
     std::unique_ptr<fuse_args, void (*)(fuse_args*)> args_owner(&args, fuse_opt_free_args);
     Context context{engine};
     context.page_cache = options.page_cache;
+    context.resolve = options.resolve;
     SessionPtr se(fuse_session_new(&args, &lowlevel_ops(), sizeof(fuse_lowlevel_ops), &context));
     if (!se) {
         log_error("cannot create the FUSE session");

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <string>
+#include <sys/types.h>
 
 #include "view/engine.hpp"
 
@@ -9,9 +11,11 @@ namespace lensfs::fuse {
 struct MountOptions {
     std::string mountpoint;
     bool foreground = true;
-    bool fuse_debug = false;     ///< libfuse's own request trace
-    unsigned max_threads = 8;    ///< upper bound of FUSE worker threads
-    bool page_cache = true;      ///< see PageCacheSlots
+    bool fuse_debug = false;  ///< libfuse's own request trace
+    unsigned max_threads = 8; ///< upper bound of FUSE worker threads
+    bool page_cache = true;   ///< see PageCacheSlots
+    /// Whose view a reader gets; empty: its own container's (lensfs --view-of sets one).
+    std::function<view::Container(pid_t)> resolve;
 };
 
 /// Mounts the views served by @p engine at options.mountpoint, serves until SIGINT/SIGTERM

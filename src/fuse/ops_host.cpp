@@ -10,7 +10,7 @@ namespace lensfs::fuse {
 
 std::optional<CpuSet> reader_cpus(fuse_req_t req) {
     Context& cx = context_of(req);
-    view::Container container = cx.engine.resolve_pid(fuse_req_ctx(req)->pid);
+    view::Container container = cx.container_of(fuse_req_ctx(req)->pid);
     if (container.is_host()) {
         return std::nullopt;
     }

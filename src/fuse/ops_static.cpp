@@ -28,7 +28,7 @@ void render_cpu_list(Context& cx, view::CpuListFile list, const view::Container&
 }
 
 void render_node(Context& cx, const Node& node, pid_t pid, std::string& out) {
-    view::Container container = cx.engine.resolve_pid(pid);
+    view::Container container = cx.container_of(pid);
     if (node.kind == NodeKind::cpu_list) {
         render_cpu_list(cx, node.list, container, out);
     } else {
