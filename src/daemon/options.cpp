@@ -1,5 +1,6 @@
 #include "daemon/options.hpp"
 
+#include <filesystem>
 #include <getopt.h>
 #include <string>
 #include <string_view>
@@ -138,14 +139,20 @@ Status apply_lxcfs(int opt, const char* arg, Options& o) {
     case 'u':
         o.swap = false;
         break;
-    case 'p': {
-        auto path = absolute_path("--pidfile", arg);
-        if (!path) {
-            return std::move(path).error();
+    case 'p':
+        // Written after detaching, which leaves the working directory: anchor it now.
+        if (*arg == '\0') {
+            return Error{EINVAL, "--pidfile takes a file name"};
         }
-        o.pidfile = std::move(*path);
+        o.pidfile = arg;
+        if (o.pidfile.front() != '/') {
+            std::error_code ec;
+            o.pidfile = (std::filesystem::current_path(ec) / o.pidfile).string();
+            if (ec) {
+                return Error{EINVAL, "--pidfile: cannot resolve '" + std::string(arg) + "'"};
+            }
+        }
         break;
-    }
     case 'o':
         return apply_fuse_options(arg, o);
     case kViewOf: {
@@ -321,8 +328,9 @@ LXCFS compatibility (LXCFS 5's command line; see lensfs(8)):
   -l, --enable-loadavg     accepted; loadavg is always per container
   -u, --disable-swap       show every container without swap (SwapTotal and
                            SwapFree 0, /proc/swaps only its header)
-  -p, --pidfile FILE       write the daemon's pid to FILE (absolute path);
-                           removed at exit. No pid file without -p.
+  -p, --pidfile FILE       write the daemon's pid to FILE (relative to the
+                           current directory); removed at exit. No pid file
+                           without -p.
   -o OPT[,OPT...]          FUSE mount options: direct_io is --direct-io;
                            allow_other, ro, nosuid, nodev, noexec, noatime,
                            nonempty, default_permissions, auto_unmount,

@@ -27,7 +27,7 @@ stop_lensfs
 expect_eq "the pid file is removed at exit" no "$([[ -e $pidfile ]] && echo yes || echo no)"
 
 # Refusals: one line naming the culprit, status 2 or 1, nothing mounted.
-for args in "-o bogus_opt" "-p relative.pid" "--no-such-option" "-s"; do
+for args in "-o bogus_opt" "-o allow_other,bogus_opt" "--no-such-option" "-s"; do
     out=$("$LENSFS" -f $args "$ITEST_TMP/never" 2>&1)
     rc=$?
     expect_eq "'$args' fails" yes "$([[ $rc -ne 0 ]] && echo yes || echo no)" "$out"
