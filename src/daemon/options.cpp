@@ -297,8 +297,8 @@ Options:
                            the kernel's page cache one open per file at a time
                            (slower; for debugging)
       --fuse-debug         print libfuse's trace of every request (very verbose)
-      --view-of pid:N|cgroup:PATH|id:ID
-                           serve every reader one container's view, to see from
+      --view-of SPEC       SPEC is pid:N, cgroup:PATH or id:ID. Serve every
+                           reader one container's view, to see from
                            the host what it sees: the container of process N
                            (looked up at each open; host view if it is gone),
                            the cgroup PATH (in every hierarchy), or the
