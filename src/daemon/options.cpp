@@ -297,12 +297,8 @@ Options:
                            the kernel's page cache one open per file at a time
                            (slower; for debugging)
       --fuse-debug         print libfuse's trace of every request (very verbose)
-      --view-of SPEC       SPEC is pid:N, cgroup:PATH or id:ID. Serve every
-                           reader one container's view, to see from
-                           the host what it sees: the container of process N
-                           (looked up at each open; host view if it is gone),
-                           the cgroup PATH (in every hierarchy), or the
-                           registered container ID (looked up at each open)
+      --view-of SPEC       serve every reader one container's view (SPEC:
+                           pid:N, cgroup:PATH or id:ID; see lensfs(8))
 
 Control socket and registry (see lensfs-protocol(7)):
       --socket PATH        serve the control socket at PATH (default
@@ -324,23 +320,14 @@ Control socket and registry (see lensfs-protocol(7)):
   -h, --help               show this help and exit
   -V, --version            show the version and exit
 
-LXCFS compatibility (LXCFS 5's command line; see lensfs(8)):
-  -l, --enable-loadavg     accepted; loadavg is always per container
-  -u, --disable-swap       show every container without swap (SwapTotal and
-                           SwapFree 0, /proc/swaps only its header)
-  -p, --pidfile FILE       write the daemon's pid to FILE (relative to the
-                           current directory); removed at exit. No pid file
-                           without -p.
-  -o OPT[,OPT...]          FUSE mount options: direct_io is --direct-io;
-                           allow_other, ro, nosuid, nodev, noexec, noatime,
-                           nonempty, default_permissions, auto_unmount,
-                           kernel_cache, auto_cache, big_writes, fsname=,
-                           subtype= are accepted and logged as ignored; others
-                           are refused
-      --enable-cfs         accepted; the CPU quota view is on by default
-      --enable-pidfd       accepted; readers are resolved at every open
-  -n                       same as --help
-  -v                       same as --version
+LXCFS compatibility (LXCFS 5's options; see lensfs(8)):
+  -l, --enable-loadavg, --enable-cfs, --enable-pidfd
+                           accepted; on by default
+  -u, --disable-swap       show no swap in any container
+  -p, --pidfile FILE       write the daemon's pid to FILE; removed at exit
+  -o OPT[,OPT...]          FUSE options: direct_io is --direct-io; allow_other
+                           and other harmless ones are logged and ignored
+  -n, -v                   same as --help, --version
 
 SIGINT or SIGTERM unmounts, removes the control socket and exits. See lensfs(8)
 and lensfs-protocol(7).

@@ -13,8 +13,9 @@ only_help=$(comm -23 <(echo "$from_help") <(echo "$from_man"))
 only_man=$(comm -13 <(echo "$from_help") <(echo "$from_man"))
 expect_eq "every option of --help is in lensfs(8)" "" "$only_help"
 expect_eq "every option of lensfs(8) is in --help" "" "$only_man"
-# Short options too: "-x," at a line start of --help, "*-x*" in the man page.
-short_help=$(grep -oE -- '^ +-[a-zA-Z][ ,]' <<<"$help" | tr -d ' ,' | sort -u)
+# Short options too: "-x" on the option lines of --help ("  -n, -v  ..."), "*-x*" in the man page.
+short_help=$(grep -E -- '^ +-[a-zA-Z]' <<<"$help" | grep -oE -- '(^|[ ,])-[a-zA-Z]([ ,]|$)' |
+    tr -d ' ,' | sort -u)
 short_man=$(grep -oE -- '\*-[a-zA-Z]\*' "$LENSFS_MAN" | tr -d '*' | sort -u)
 expect_eq "the short options agree" "$short_help" "$short_man"
 itest_finish
