@@ -48,6 +48,7 @@ for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z-]+( [A-Z]+)?' | tr
     case $arg in
     =DIR) value=/tmp ;;
     =N) value=2 ;;
+    =SPEC) value=pid:1 ;;
     =*) value=x ;;
     *) value="" ;;
     esac
