@@ -91,6 +91,15 @@ std::vector<MountEntry> parse_mountinfo(std::string_view text) {
     return out;
 }
 
+ProcCgroups same_path_everywhere(const std::string& path) {
+    ProcCgroups cg;
+    cg.unified = path;
+    for (auto& p : cg.v1) {
+        p = path;
+    }
+    return cg;
+}
+
 Result<ProcCgroups> parse_proc_cgroup(std::string_view text) {
     ProcCgroups cg;
     bool any = false;

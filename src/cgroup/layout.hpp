@@ -38,6 +38,10 @@ struct ProcCgroups {
     bool operator==(const ProcCgroups&) const = default;
 };
 
+/// The same cgroup @p path in every hierarchy (a container named by one path, as runtimes
+/// create them; also what tests use to address fixture groups).
+ProcCgroups same_path_everywhere(const std::string& path);
+
 /// Parses /proc/<pid>/cgroup. Unknown v1 controllers and named hierarchies are ignored.
 Result<ProcCgroups> parse_proc_cgroup(std::string_view text);
 

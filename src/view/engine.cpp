@@ -139,11 +139,7 @@ Container Engine::resolve_pid(pid_t pid) {
 }
 
 Container Engine::resolve_cgroup(const std::string& path, double start_boottime_s) {
-    Container c{Source::own_cgroup, {}, start_boottime_s, {}};
-    c.cgroups.unified = path;
-    for (auto& p : c.cgroups.v1) {
-        p = path;
-    }
+    Container c{Source::own_cgroup, cgroup::same_path_everywhere(path), start_boottime_s, {}};
     if (auto registered = from_registry(c.cgroups)) {
         return std::move(*registered);
     }

@@ -12,14 +12,7 @@ namespace {
 
 const std::string kData = TEST_DATA_DIR "/cgroup";
 
-ProcCgroups in(const std::string& path) {
-    ProcCgroups cg;
-    cg.unified = path;
-    for (auto& p : cg.v1) {
-        p = path;
-    }
-    return cg;
-}
+ProcCgroups in(const std::string& path) { return same_path_everywhere(path); }
 
 const DeviceIo* find(const std::vector<DeviceIo>& devices, unsigned major, unsigned minor) {
     auto it = std::find_if(devices.begin(), devices.end(),

@@ -9,14 +9,7 @@ namespace {
 
 const std::string kData = TEST_DATA_DIR "/cgroup";
 
-ProcCgroups in(const std::string& path) {
-    ProcCgroups cg;
-    cg.unified = path;
-    for (auto& p : cg.v1) {
-        p = path;
-    }
-    return cg;
-}
+ProcCgroups in(const std::string& path) { return same_path_everywhere(path); }
 
 } // namespace
 

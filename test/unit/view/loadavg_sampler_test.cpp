@@ -13,14 +13,7 @@ using view_test::fixture_engine;
 
 namespace {
 
-cgroup::ProcCgroups in(const std::string& path) {
-    cgroup::ProcCgroups cg;
-    cg.unified = path;
-    for (auto& p : cg.v1) {
-        p = path;
-    }
-    return cg;
-}
+cgroup::ProcCgroups in(const std::string& path) { return cgroup::same_path_everywhere(path); }
 
 std::string shown(const LoadavgFigures& f) {
     std::string out;
