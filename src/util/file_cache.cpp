@@ -18,7 +18,7 @@ bool is_gone(int code) { return code == ENODEV || code == ESRCH || code == ENOEN
 
 std::shared_ptr<FileCache::Entry> FileCache::find(Shard& shard, std::string_view key) {
     std::lock_guard lock(shard.mutex);
-    auto it = shard.entries.find(std::string(key));
+    auto it = shard.entries.find(key);
     return it == shard.entries.end() ? nullptr : it->second;
 }
 

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,9 +39,16 @@ private:
         int missing_errno = 0;    ///< nonzero: the file could not be opened
         std::int64_t retry_ms = 0; ///< when to try opening a missing file again
     };
+    // Transparent hashing: a lookup by string_view allocates nothing on the read path.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view key) const noexcept {
+            return std::hash<std::string_view>{}(key);
+        }
+    };
     struct Shard {
         std::mutex mutex;
-        std::unordered_map<std::string, std::shared_ptr<Entry>> entries;
+        std::unordered_map<std::string, std::shared_ptr<Entry>, KeyHash, std::equal_to<>> entries;
     };
 
     std::shared_ptr<Entry> find(Shard& shard, std::string_view key);
