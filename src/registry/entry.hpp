@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,11 +32,13 @@ struct Entry {
     double start_boottime_s = 0;   ///< CLOCK_BOOTTIME seconds at container start
     double start_wall_s = 0;       ///< CLOCK_REALTIME seconds at container start
     std::map<std::string, std::string> annotations;
+    /// Given by the registry when the id is first registered, never reused (0: none yet).
+    std::uint64_t slot = 0;
 
     bool operator==(const Entry&) const = default;
 
     /// The slim view the read path works with.
-    [[nodiscard]] ContainerRecord record() const { return {id, cgroup, start_boottime_s}; }
+    [[nodiscard]] ContainerRecord record() const { return {id, cgroup, start_boottime_s, slot}; }
 };
 
 /// Entries keyed by id; std::less<> allows lookups by string_view.

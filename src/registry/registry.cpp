@@ -1,5 +1,6 @@
 #include "registry/registry.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
@@ -65,8 +66,24 @@ Registry::Table Registry::make_table(EntryMap entries) {
             it->second = id;
         }
     }
+    for (const auto& [id, entry] : entries) {
+        table.id_by_slot.emplace(entry.slot, id);
+    }
     table.by_id = std::move(entries);
     return table;
+}
+
+bool Registry::assign_slots(EntryMap& entries) {
+    for (auto& [id, entry] : entries) {
+        if (entry.slot != 0) {
+            continue;
+        }
+        if (next_slot_ > kMaxSlot) {
+            return false;
+        }
+        entry.slot = next_slot_++;
+    }
+    return true;
 }
 
 void Registry::install(EntryMap entries) {
@@ -79,7 +96,7 @@ void Registry::install(EntryMap entries) {
 }
 
 Status Registry::persist(const EntryMap& entries) const {
-    std::string text = encode_state(entries);
+    std::string text = encode_state(entries, next_slot_);
     if (text.size() > kMaxStateBytes) {
         return Error{ENOSPC, fmt::format("registry state would exceed {} bytes", kMaxStateBytes)};
     }
@@ -129,12 +146,25 @@ Status Registry::load() {
         return set_aside(decoded.error().context, "starting with no containers");
     }
     EntryMap entries;
+    bool unnumbered = false;
     for (Entry& e : decoded->entries) {
+        unnumbered = unnumbered || e.slot == 0;
         std::string id = e.id;
         entries.emplace(std::move(id), std::move(e));
     }
+    next_slot_ = std::max(next_slot_, decoded->next_slot);
+    if (!assign_slots(entries)) {
+        return set_aside("no registry slots left", "starting with no containers");
+    }
     install(entries);
     if (decoded->dropped.empty()) {
+        if (unnumbered) {
+            if (Status st = persist(entries); !st) {
+                return Error{st.error().code, fmt::format("registry state {}: cannot save "
+                                                          "the new slots: {}",
+                                                          path_, st.error().message())};
+            }
+        }
         return Ok{};
     }
     Error err = set_aside(join_dropped(decoded->dropped),
@@ -151,16 +181,28 @@ Status Registry::upsert(Entry entry) {
     }
     std::lock_guard writer(write_mu_);
     auto old = table_.by_id.find(entry.id);
+    entry.slot = old != table_.by_id.end() ? old->second.slot : 0;
     if (old != table_.by_id.end() && old->second == entry) {
         return Ok{}; // already on disk exactly like this
     }
     if (old == table_.by_id.end() && table_.by_id.size() >= kMaxEntries) {
         return Error{ENOSPC, fmt::format("registry is full ({} containers)", kMaxEntries)};
     }
+    std::uint64_t slot_before = next_slot_;
+    if (entry.slot == 0) {
+        if (next_slot_ > kMaxSlot) {
+            return Error{ENOSPC, "registry slots are used up; restart the host"};
+        }
+        entry.slot = next_slot_++;
+    }
     EntryMap next = table_.by_id;
     std::string id = entry.id;
     next.insert_or_assign(std::move(id), std::move(entry));
-    return commit(std::move(next));
+    Status st = commit(std::move(next));
+    if (!st) {
+        next_slot_ = slot_before; // nothing changed: the slot was not given
+    }
+    return st;
 }
 
 Status Registry::remove(std::string_view id) {
@@ -195,6 +237,15 @@ std::vector<Entry> Registry::list() const {
 std::size_t Registry::size() const {
     std::shared_lock lock(mu_);
     return table_.by_id.size();
+}
+
+std::optional<ContainerRecord> Registry::by_slot(std::uint64_t slot) const {
+    std::shared_lock lock(mu_);
+    auto it = table_.id_by_slot.find(slot);
+    if (it == table_.id_by_slot.end()) {
+        return std::nullopt;
+    }
+    return table_.by_id.find(it->second)->second.record();
 }
 
 std::optional<ContainerRecord> Registry::longest_containing(std::string_view cgroup) const {

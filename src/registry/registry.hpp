@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -51,6 +52,9 @@ public:
     [[nodiscard]] std::vector<Entry> list() const;
     [[nodiscard]] std::size_t size() const;
 
+    /// The entry with slot @p slot (Entry::slot).
+    [[nodiscard]] std::optional<ContainerRecord> by_slot(std::uint64_t slot) const;
+
     /// The entry whose cgroup is the longest path prefix of @p cgroup on a component boundary:
     /// "/a/b" contains "/a/b" and "/a/b/c" but not "/a/bc"; "/" contains every path. When
     /// several entries share that cgroup, the one that started last wins (then the greatest
@@ -70,9 +74,12 @@ private:
     struct Table {
         EntryMap by_id;
         std::map<std::string, std::string, std::less<>> id_by_cgroup;
+        std::map<std::uint64_t, std::string> id_by_slot;
     };
 
     static Table make_table(EntryMap entries);
+    /// Gives every entry without a slot the next free one. False when slots ran out.
+    bool assign_slots(EntryMap& entries);
     Status persist(const EntryMap& entries) const;
     Status commit(EntryMap next);
     void install(EntryMap entries);
@@ -82,6 +89,7 @@ private:
     std::mutex write_mu_;          ///< held by writers for a whole change, I/O included
     mutable std::shared_mutex mu_; ///< guards table_; held exclusively only to swap
     Table table_;
+    std::uint64_t next_slot_ = 1; ///< guarded by write_mu_
 };
 
 } // namespace lensfs

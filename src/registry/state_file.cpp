@@ -1,5 +1,6 @@
 #include "registry/state_file.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -21,6 +22,9 @@ json entry_to_json(const Entry& e) {
     };
     if (e.init_pid) {
         j["init_pid"] = *e.init_pid;
+    }
+    if (e.slot != 0) {
+        j["slot"] = e.slot;
     }
     return j;
 }
@@ -84,6 +88,16 @@ Status read_annotations(const json& j, std::map<std::string, std::string>& out) 
     return validate_annotations(out);
 }
 
+// A slot that is missing or out of range is 0: the registry gives the entry a new one.
+std::uint64_t read_slot(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_unsigned()) {
+        return 0;
+    }
+    auto slot = it->get<std::uint64_t>();
+    return slot <= kMaxSlot ? slot : 0;
+}
+
 Result<Entry> entry_from_json(const json& j) {
     if (!j.is_object()) {
         return bad_entry("not an object");
@@ -111,6 +125,7 @@ Result<Entry> entry_from_json(const json& j) {
     if (!st) {
         return std::move(st).error();
     }
+    e.slot = read_slot(j, "slot");
     return e;
 }
 
@@ -147,12 +162,13 @@ std::string entry_label(const json& j, std::size_t index) {
 
 } // namespace
 
-std::string encode_state(const EntryMap& entries) {
+std::string encode_state(const EntryMap& entries, std::uint64_t next_slot) {
     json list = json::array();
     for (const auto& [id, e] : entries) {
         list.push_back(entry_to_json(e));
     }
-    json doc = {{"version", kStateVersion}, {"containers", std::move(list)}};
+    json doc = {
+        {"version", kStateVersion}, {"next_slot", next_slot}, {"containers", std::move(list)}};
     return doc.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -164,7 +180,9 @@ Result<DecodedState> decode_state(std::string_view text) {
         return std::move(containers).error();
     }
     DecodedState state;
+    state.next_slot = std::max<std::uint64_t>(1, read_slot(doc, "next_slot"));
     std::set<std::string, std::less<>> seen;
+    std::set<std::uint64_t> slots;
     std::size_t index = 0;
     for (const json& item : **containers) {
         auto entry = entry_from_json(item);
@@ -174,6 +192,10 @@ Result<DecodedState> decode_state(std::string_view text) {
         } else if (!seen.insert(entry->id).second) {
             state.dropped.push_back(fmt::format("{}: duplicate id", entry_label(item, index)));
         } else {
+            if (entry->slot != 0 && !slots.insert(entry->slot).second) {
+                entry->slot = 0; // a duplicate slot: the registry gives it a new one
+            }
+            state.next_slot = std::max(state.next_slot, entry->slot + 1);
             state.entries.push_back(std::move(entry).value());
         }
         ++index;

@@ -7,6 +7,7 @@
 //
 //   {
 //     "version": 1,
+//     "next_slot": 8,                          integer >= 1: the next slot to give
 //     "containers": [
 //       {
 //         "id": "web-1",                       string, [A-Za-z0-9_.-]{1,128}
@@ -14,7 +15,8 @@
 //         "init_pid": 4242,                    integer 1..4194304; absent or null if unknown
 //         "start_boottime": 81234.250113,      number, CLOCK_BOOTTIME seconds
 //         "start_wall": 1718000000.5,          number, CLOCK_REALTIME seconds
-//         "annotations": {"k": "v"}            object of strings; may be absent
+//         "annotations": {"k": "v"},           object of strings; may be absent
+//         "slot": 7                            integer >= 1, unique; absent in older files
 //       }
 //     ]
 //   }
@@ -23,6 +25,7 @@
 // a different "version" means the file is not understood and is treated as corrupt. Times are
 // written with round-trip precision so a restart never shifts a container's uptime.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,13 +36,16 @@
 namespace lensfs {
 
 inline constexpr int kStateVersion = 1;
+/// Highest slot: slots name the per-container trees in inode numbers (fuse/node_id.hpp).
+inline constexpr std::uint64_t kMaxSlot = (std::uint64_t{1} << 31) - 1;
 
 /// The state file's text for @p entries (one line, newline-terminated).
-std::string encode_state(const EntryMap& entries);
+std::string encode_state(const EntryMap& entries, std::uint64_t next_slot);
 
 /// What could be salvaged from a state file.
 struct DecodedState {
-    std::vector<Entry> entries; ///< in file order, ids unique
+    std::vector<Entry> entries;  ///< in file order, ids unique, slots unique or 0
+    std::uint64_t next_slot = 1; ///< above every slot in the file
     /// One line per entry that was dropped (invalid or a duplicate id), saying which and why.
     std::vector<std::string> dropped;
 };

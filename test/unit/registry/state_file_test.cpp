@@ -47,15 +47,65 @@ TEST_CASE("decode_state reads a valid file and ignores unknown fields") {
 
 TEST_CASE("encode_state and decode_state round-trip") {
     EntryMap entries;
-    Entry e{"x", "/x", 12, 0.1 + 0.2, 1718000000.987654321, {{"k", "v\n\"q\""}}};
+    Entry e{"x", "/x", 12, 0.1 + 0.2, 1718000000.987654321, {{"k", "v\n\"q\""}}, 7};
     entries.emplace(e.id, e);
-    std::string text = encode_state(entries);
+    std::string text = encode_state(entries, 9);
     CHECK(text.back() == '\n');
     CHECK(text.find('\n') == text.size() - 1);
     auto back = decode_state(text);
     REQUIRE(back);
     REQUIRE(back->entries.size() == 1);
     CHECK(back->entries[0] == e);
+    CHECK(back->next_slot == 9);
+}
+
+TEST_CASE("slots: kept, renumbered when missing, bad or duplicated, never reused") {
+    auto state =
+        decode_state(R"({"version":1,"next_slot":3,"containers":[)"
+                     R"({"id":"a","cgroup":"/a","start_boottime":1,"start_wall":1,"slot":5},)"
+                     R"({"id":"b","cgroup":"/b","start_boottime":1,"start_wall":1,"slot":5},)"
+                     R"({"id":"c","cgroup":"/c","start_boottime":1,"start_wall":1,"slot":-2},)"
+                     R"({"id":"d","cgroup":"/d","start_boottime":1,"start_wall":1}]})");
+    REQUIRE(state);
+    REQUIRE(state->entries.size() == 4);
+    CHECK(state->entries[0].slot == 5);
+    CHECK(state->entries[1].slot == 0);
+    CHECK(state->entries[2].slot == 0);
+    CHECK(state->entries[3].slot == 0);
+    CHECK(state->next_slot == 6);
+
+    TempDir dir;
+    REQUIRE(write_file_atomic(dir.file("registry.json"), encode_state({}, 1)));
+    Registry reg(dir.path());
+    REQUIRE(reg.load());
+    Entry x{"x", "/x", std::nullopt, 1, 1, {}};
+    REQUIRE(reg.upsert(x));
+    Entry y{"y", "/y", std::nullopt, 1, 1, {}};
+    REQUIRE(reg.upsert(y));
+    auto sx = reg.get("x")->slot;
+    auto sy = reg.get("y")->slot;
+    CHECK(sx != 0);
+    CHECK(sy != 0);
+    CHECK(sx != sy);
+    CHECK(reg.by_slot(sx)->id == "x");
+    // Registering again keeps the slot; a removed id's slot is not given to anyone else.
+    x.start_boottime_s = 2;
+    REQUIRE(reg.upsert(x));
+    CHECK(reg.get("x")->slot == sx);
+    REQUIRE(reg.remove("x"));
+    CHECK_FALSE(reg.by_slot(sx));
+    REQUIRE(reg.upsert(Entry{"z", "/z", std::nullopt, 1, 1, {}}));
+    CHECK(reg.get("z")->slot != sx);
+    CHECK(reg.get("z")->slot != sy);
+    // ... also after a restart: the next slot is on disk.
+    Registry again(dir.path());
+    REQUIRE(again.load());
+    CHECK(again.get("y")->slot == sy);
+    REQUIRE(again.upsert(Entry{"x", "/x", std::nullopt, 1, 1, {}}));
+    auto fresh = again.get("x")->slot;
+    CHECK(fresh != sx);
+    CHECK(fresh != sy);
+    CHECK(fresh != again.get("z")->slot);
 }
 
 TEST_CASE("decode_state refuses files it cannot trust at all") {
