@@ -105,7 +105,7 @@ std::string show_json(const Options& o, const view::Container& c, const std::str
                 *c.cgroups.v1[i];
         }
     }
-    nlohmann::json j = {{"file", std::string(view::file_path(*view::file_from_path(o.file)))},
+    nlohmann::json j = {{"file", std::string(view::served_file(o.file)->path)},
                         {"source", std::string(view::source_name(c.source))},
                         {"id", c.id},
                         {"cgroups", std::move(cgroups)},
@@ -122,11 +122,11 @@ int fail(const std::string& text, int status) {
 } // namespace
 
 int run_show(const Options& o) {
-    auto file = view::file_from_path(o.file);
-    if (!file) {
+    const view::ServedFile* file = view::served_file(o.file);
+    if (file == nullptr) {
         std::string served;
-        for (view::FileId f : view::kAllFiles) {
-            served += fmt::format("{}{}", served.empty() ? "" : ", ", view::file_path(f));
+        for (const view::ServedFile& f : view::served_files()) {
+            served += fmt::format("{}{}", served.empty() ? "" : ", ", f.path);
         }
         return fail(fmt::format("lensfs serves no file '{}' (it serves {})", o.file, served),
                     kExitUsage);

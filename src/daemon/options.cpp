@@ -89,9 +89,7 @@ Status apply_fuse_options(std::string_view list, Options& o) {
         if (opt.empty()) {
             continue;
         }
-        if (opt == "direct_io") {
-            o.direct_io = true;
-        } else if (harmless_fuse_option(opt)) {
+        if (opt == "direct_io" || harmless_fuse_option(opt)) {
             o.ignored_fuse_options.emplace_back(opt);
         } else {
             return Error{EINVAL, "-o " + std::string(opt) + ": not a mount option lensfs accepts"};
@@ -240,7 +238,7 @@ Status apply(int opt, const char* arg, Options& o) {
         o.fuse_debug = true;
         break;
     case kDirectIo:
-        o.direct_io = true;
+        o.ignored_fuse_options.emplace_back("direct_io");
         break;
     default:
         return apply_control(opt, arg, o);
@@ -280,8 +278,10 @@ const char* usage_text() {
 Serves container-aware views of /proc files over FUSE. A process that reads
 MOUNTPOINT/proc/meminfo (or cpuinfo, stat, uptime, swaps, loadavg, diskstats,
 slabinfo, pressure/{cpu,memory,io}) or MOUNTPOINT/sys/devices/system/cpu/...
-sees the figures of its own container, computed from its cgroup. MOUNTPOINT defaults to /var/lib/lensfs and is created
-if missing.
+sees the figures of its own container, computed from its cgroup.
+MOUNTPOINT/containers/ID/ holds the same files for registered container ID, whoever
+reads them: bind-mount those into containers (see "Isolation" in lensfs(8)).
+MOUNTPOINT defaults to /var/lib/lensfs and is created if missing.
 
 Options:
   -f, --foreground         stay in the foreground and log to stderr
@@ -293,9 +293,7 @@ Options:
                            "unified" cgroup2 tree). For tests and debugging.
       --threads N          serve with at most N FUSE worker threads (1-64, default 8)
       --no-cpu-quota-view  show the whole cpuset, ignoring CPU quotas
-      --direct-io          serve every read through the daemon instead of handing
-                           the kernel's page cache one open per file at a time
-                           (slower; for debugging)
+      --direct-io          accepted, no effect: every read reaches the daemon
       --fuse-debug         print libfuse's trace of every request (very verbose)
       --view-of SPEC       serve every reader one container's view (SPEC:
                            pid:N, cgroup:PATH or id:ID; see lensfs(8))
@@ -325,8 +323,8 @@ LXCFS compatibility (LXCFS 5's options; see lensfs(8)):
                            accepted; on by default
   -u, --disable-swap       show no swap in any container
   -p, --pidfile FILE       write the daemon's pid to FILE; removed at exit
-  -o OPT[,OPT...]          FUSE options: direct_io is --direct-io; allow_other
-                           and other harmless ones are logged and ignored
+  -o OPT[,OPT...]          FUSE options: direct_io, allow_other and other
+                           harmless ones are logged and ignored
   -n, -v                   same as --help, --version
 
 SIGINT or SIGTERM unmounts, removes the control socket and exits. See lensfs(8)

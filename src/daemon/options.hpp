@@ -28,7 +28,6 @@ struct Options {
     bool debug = false;
     bool fuse_debug = false;
     bool cpu_quota_view = true;
-    bool direct_io = false; ///< never serve through the page cache
     unsigned threads = 8;
     std::string socket = kDefaultSocket;
     bool control_socket = true; ///< false: --no-socket

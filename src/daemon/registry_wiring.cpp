@@ -82,8 +82,8 @@ std::size_t prune_registry(Registry& registry, view::Engine& engine) {
 }
 
 void report_engine_counters(view::Engine& engine, DaemonStatus& status) {
-    for (view::FileId file : view::kAllFiles) {
-        std::string name(view::file_path(file));
+    for (const view::ServedFile& file : view::served_files()) {
+        std::string name(file.path);
         const view::FileCounters& c = engine.counters(file);
         status.reads[name] = c.reads.load(std::memory_order_relaxed);
         status.errors["fallback." + name] = c.fallbacks.load(std::memory_order_relaxed);

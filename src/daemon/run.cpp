@@ -118,6 +118,23 @@ Resolver view_of_resolver(const ViewOf& v, view::Engine& engine, Registry& regis
     return {};
 }
 
+fuse::Containers containers_of(Registry& registry) {
+    fuse::Containers c;
+    c.by_slot = [&registry](std::uint64_t slot) { return registry.by_slot(slot); };
+    c.by_id = [&registry](std::string_view id) -> std::optional<ContainerRecord> {
+        auto entry = registry.get(id);
+        return entry ? std::optional(entry->record()) : std::nullopt;
+    };
+    c.list = [&registry] {
+        std::vector<ContainerRecord> out;
+        for (const Entry& e : registry.list()) {
+            out.push_back(e.record());
+        }
+        return out;
+    };
+    return c;
+}
+
 // Runs the control server (when there is a socket) beside the FUSE loop, until the loop ends.
 int serve(const Options& o, view::Engine& engine, Registry& registry, Setup& setup) {
     control::Services services{registry,
@@ -139,7 +156,8 @@ int serve(const Options& o, view::Engine& engine, Registry& registry, Setup& set
         return 1;
     }
     // detach() already did what libfuse's own daemonizing would do.
-    fuse::MountOptions mount{o.mountpoint, true, o.fuse_debug, o.threads, !o.direct_io};
+    fuse::MountOptions mount{o.mountpoint, true, o.fuse_debug, o.threads};
+    mount.containers = containers_of(registry);
     mount.resolve = view_of_resolver(o.view_of, engine, registry);
     int rc = fuse::serve(engine, mount);
     server.stop();

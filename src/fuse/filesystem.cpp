@@ -2,6 +2,8 @@
 
 #include <memory>
 #include <string>
+#include <sys/random.h>
+#include <unistd.h>
 #include <vector>
 
 #include "fuse/context.hpp"
@@ -25,6 +27,15 @@ using SessionPtr = std::unique_ptr<fuse_session, SessionDeleter>;
 struct LoopConfigDeleter {
     void operator()(fuse_loop_config* c) const { fuse_loop_cfg_destroy(c); }
 };
+
+// A tag for this process's file handles that a previous server's are unlikely to carry.
+std::uint32_t handle_tag() {
+    std::uint32_t tag = 0;
+    if (::getrandom(&tag, sizeof(tag), 0) != sizeof(tag)) {
+        tag = static_cast<std::uint32_t>(::getpid());
+    }
+    return tag | 1U;
+}
 
 int run_loop(fuse_session* se, const MountOptions& options) {
     std::unique_ptr<fuse_loop_config, LoopConfigDeleter> config(fuse_loop_cfg_create());
@@ -51,8 +62,8 @@ int serve(view::Engine& engine, const MountOptions& options) {
     fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
     // fuse_session_new() may copy the arguments into memory that the caller frees.
     std::unique_ptr<fuse_args, void (*)(fuse_args*)> args_owner(&args, fuse_opt_free_args);
-    Context context{engine};
-    context.page_cache = options.page_cache;
+    Context context{engine, handle_tag()};
+    context.containers = options.containers;
     context.resolve = options.resolve;
     SessionPtr se(fuse_session_new(&args, &lowlevel_ops(), sizeof(fuse_lowlevel_ops), &context));
     if (!se) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <sys/types.h>
 
+#include "fuse/context.hpp"
 #include "view/engine.hpp"
 
 namespace lensfs::fuse {
@@ -13,7 +14,7 @@ struct MountOptions {
     bool foreground = true;
     bool fuse_debug = false;  ///< libfuse's own request trace
     unsigned max_threads = 8; ///< upper bound of FUSE worker threads
-    bool page_cache = true;   ///< see PageCacheSlots
+    Containers containers;    ///< the registered containers, for the per-container trees
     /// Whose view a reader gets; empty: its own container's (lensfs --view-of sets one).
     std::function<view::Container(pid_t)> resolve;
 };

@@ -51,16 +51,16 @@ HostTree::HostTree(const char* root) {
     }
 }
 
-Result<std::uint64_t> HostTree::ino_of(std::string_view rel) {
+Result<std::uint32_t> HostTree::local_of(std::string_view rel) {
     std::string key(rel);
     {
         std::shared_lock lock(mutex_);
-        if (auto it = inos_.find(key); it != inos_.end()) {
+        if (auto it = locals_.find(key); it != locals_.end()) {
             return it->second;
         }
     }
     std::unique_lock lock(mutex_);
-    if (auto it = inos_.find(key); it != inos_.end()) {
+    if (auto it = locals_.find(key); it != locals_.end()) {
         return it->second;
     }
     if (paths_.size() >= kMaxEntries) {
@@ -69,18 +69,18 @@ Result<std::uint64_t> HostTree::ino_of(std::string_view rel) {
                          key);
         return make_error(ENOMEM, key);
     }
-    std::uint64_t ino = kFirstIno + paths_.size();
+    auto local = static_cast<std::uint32_t>(kFirstHostLocal + paths_.size());
     paths_.push_back(key);
-    inos_.emplace(std::move(key), ino);
-    return ino;
+    locals_.emplace(std::move(key), local);
+    return local;
 }
 
-std::optional<std::string> HostTree::path_of(std::uint64_t ino) const {
-    if (!owns(ino)) {
+std::optional<std::string> HostTree::path_of(std::uint32_t local) const {
+    if (!owns(local)) {
         return std::nullopt;
     }
     std::shared_lock lock(mutex_);
-    std::uint64_t index = ino - kFirstIno;
+    std::size_t index = local - kFirstHostLocal;
     if (index >= paths_.size()) {
         return std::nullopt;
     }

@@ -1,10 +1,11 @@
 // Directory listings. Each opendir lists the directory once, for the reader who opened it, and
-// readdir serves that snapshot at any offset: the sys cpu directory differs from reader to
-// reader, so it must never be assembled from two readers' views.
+// readdir serves that snapshot at any offset: the sys cpu directory differs from viewer to
+// viewer, so it must never be assembled from two readers' views.
 #include <dirent.h>
 
 #include "fuse/ops_internal.hpp"
 #include "util/log.hpp"
+#include "view/sys_cpu.hpp"
 
 namespace lensfs::fuse {
 
@@ -19,57 +20,88 @@ void note_list_failure(const Error& error) {
     log_warn_limited(limit, "sys cpu tree: cannot list {}", error.message());
 }
 
-// The host's entries of the sys cpu directory as the reader of @p req sees them, after the
-// fixed children (a name of the fixed tree hides the host entry of the same name).
-void add_cpu_dir_entries(fuse_req_t req, const Node& dir, DirSnapshot& out) {
+std::uint64_t containers_ino() {
+    return ino_of({0, template_child(kRootLocal, "containers", true)->local});
+}
+
+// ".." of a template directory: its parent in the same tree; a container's root sits in
+// the shared tree's containers/.
+std::uint64_t parent_of(NodeId id, const Node& dir) {
+    if (dir.local == kRootLocal) {
+        return id.tree == 0 ? kRootIno : containers_ino();
+    }
+    return ino_of({id.tree, dir.parent});
+}
+
+// The host's entries of the sys cpu directory as the viewer sees them, after the fixed
+// children (a name of the template hides the host entry of the same name).
+int add_cpu_dir_entries(fuse_req_t req, NodeId id, const Node& dir, DirSnapshot& out) {
     Context& cx = context_of(req);
     auto host = cx.host.list("");
     if (!host) {
-        return note_list_failure(host.error());
+        note_list_failure(host.error());
+        return 0;
     }
     std::vector<std::string> names;
     names.reserve(host->size());
     for (const auto& entry : *host) {
         names.push_back(entry.name);
     }
-    std::optional<CpuSet> cpus = reader_cpus(req);
+    auto viewer = viewer_for(req, id.tree);
+    if (!viewer) {
+        return viewer.error().code;
+    }
+    std::optional<CpuSet> cpus = visible_cpus_of(cx, *viewer);
     for (const auto& seen : view::cpu_dir_entries(names, cpus ? &*cpus : nullptr)) {
-        if (child(dir.ino, seen.name) != nullptr) {
+        if (template_child(dir.local, seen.name, id.tree == 0) != nullptr) {
             continue;
         }
         const auto& entry = (*host)[seen.host_index];
-        auto ino = cx.host.ino_of(entry.name);
-        if (ino) {
-            out.entries.push_back({seen.name, *ino, static_cast<mode_t>(DTTOIF(entry.type))});
+        if (auto local = cx.host.local_of(entry.name)) {
+            out.entries.push_back(
+                {seen.name, ino_of({id.tree, *local}), static_cast<mode_t>(DTTOIF(entry.type))});
         }
-    }
-}
-
-std::uint64_t parent_ino(Context& cx, const std::string& rel) {
-    auto slash = rel.rfind('/');
-    if (slash == std::string::npos) {
-        return cpu_dir_node().ino;
-    }
-    return cx.host.ino_of(std::string_view(rel).substr(0, slash)).value_or(cpu_dir_node().ino);
-}
-
-} // namespace
-
-int list_static_dir(fuse_req_t req, const Node& dir, DirSnapshot& out) {
-    out.entries.push_back({".", dir.ino, S_IFDIR});
-    out.entries.push_back({"..", dir.parent, S_IFDIR});
-    for (std::size_t k = 0; const Node* node = nth_child(dir.ino, k); ++k) {
-        out.entries.push_back({std::string(node->name), node->ino, node_type(*node)});
-    }
-    if (dir.kind == NodeKind::cpu_dir) {
-        add_cpu_dir_entries(req, dir, out);
     }
     return 0;
 }
 
-int list_host_dir(fuse_req_t req, std::uint64_t ino, DirSnapshot& out) {
+void add_containers(Context& cx, DirSnapshot& out) {
+    if (!cx.containers.list) {
+        return;
+    }
+    for (const auto& record : cx.containers.list()) {
+        if (record.slot != 0 && record.slot <= kMaxTree) {
+            out.entries.push_back({record.id, ino_of({record.slot, kRootLocal}), S_IFDIR});
+        }
+    }
+}
+
+int list_template_dir(fuse_req_t req, NodeId id, const Node& dir, DirSnapshot& out) {
+    out.entries.push_back({".", ino_of(id), S_IFDIR});
+    out.entries.push_back({"..", parent_of(id, dir), S_IFDIR});
+    bool shared = id.tree == 0;
+    for (std::size_t k = 0; const Node* node = template_nth_child(dir.local, k, shared); ++k) {
+        out.entries.push_back(
+            {std::string(node->name), ino_of({id.tree, node->local}), node_type(*node)});
+    }
+    if (dir.kind == NodeKind::containers) {
+        add_containers(context_of(req), out);
+    }
+    return dir.kind == NodeKind::cpu_dir ? add_cpu_dir_entries(req, id, dir, out) : 0;
+}
+
+std::uint64_t host_parent(Context& cx, NodeId id, const std::string& rel) {
+    auto slash = rel.rfind('/');
+    if (slash == std::string::npos) {
+        return ino_of({id.tree, cpu_dir_node().local});
+    }
+    auto local = cx.host.local_of(std::string_view(rel).substr(0, slash));
+    return local ? ino_of({id.tree, *local}) : ino_of({id.tree, cpu_dir_node().local});
+}
+
+int list_host_dir(fuse_req_t req, NodeId id, DirSnapshot& out) {
     Context& cx = context_of(req);
-    auto rel = cx.host.path_of(ino);
+    auto rel = cx.host.path_of(id.local);
     if (!rel) {
         return ENOENT;
     }
@@ -77,16 +109,34 @@ int list_host_dir(fuse_req_t req, std::uint64_t ino, DirSnapshot& out) {
     if (!host) {
         return host.error().code;
     }
-    out.entries.push_back({".", ino, S_IFDIR});
-    out.entries.push_back({"..", parent_ino(cx, *rel), S_IFDIR});
+    out.entries.push_back({".", ino_of(id), S_IFDIR});
+    out.entries.push_back({"..", host_parent(cx, id, *rel), S_IFDIR});
     for (auto& entry : *host) {
-        auto child_ino = cx.host.ino_of(join_path(*rel, entry.name));
-        if (child_ino) {
-            out.entries.push_back(
-                {std::move(entry.name), *child_ino, static_cast<mode_t>(DTTOIF(entry.type))});
+        if (auto local = cx.host.local_of(join_path(*rel, entry.name))) {
+            out.entries.push_back({std::move(entry.name), ino_of({id.tree, *local}),
+                                   static_cast<mode_t>(DTTOIF(entry.type))});
         }
     }
     return 0;
+}
+
+} // namespace
+
+int list_dir(fuse_req_t req, NodeId id, DirSnapshot& out) {
+    if (!tree_exists(context_of(req), id.tree)) {
+        return ENOENT;
+    }
+    if (id.local >= kFirstHostLocal) {
+        return list_host_dir(req, id, out);
+    }
+    const Node* node = template_node(id.local);
+    if (node == nullptr) {
+        return ENOENT;
+    }
+    if (!node->is_dir()) {
+        return ENOTDIR;
+    }
+    return list_template_dir(req, id, *node, out);
 }
 
 int reply_dir_slice(fuse_req_t req, const DirSnapshot& dir, std::size_t size, off_t off) {

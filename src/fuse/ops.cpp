@@ -1,11 +1,7 @@
 #include "fuse/ops.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <fcntl.h>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "fuse/ops_internal.hpp"
 
@@ -13,34 +9,36 @@ namespace lensfs::fuse {
 
 namespace {
 
-// Requests go to the fixed tree (inodes below HostTree::kFirstIno) or to a host entry.
+// Requests go to a template node or to a host entry, in the tree their inode names.
 
 void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     guarded(req, "lookup", [&] {
-        if (const Node* dir = node_by_ino(parent)) {
-            if (const Node* node = child(parent, name)) {
-                return static_lookup(req, *node);
-            }
-            return dir->kind == NodeKind::cpu_dir ? cpu_dir_lookup(req, name) : ENOENT;
-        }
-        auto rel = context_of(req).host.path_of(parent);
-        if (!rel) {
+        NodeId id = node_id(parent);
+        if (!tree_exists(context_of(req), id.tree)) {
             return ENOENT;
         }
+        if (const Node* dir = template_node(id.local)) {
+            return node_lookup(req, id, *dir, name);
+        }
+        auto rel = context_of(req).host.path_of(id.local);
         std::string_view n(name);
-        if (n == "." || n == ".." || n.find('/') != std::string_view::npos) {
+        if (!rel || n == "." || n == ".." || n.find('/') != std::string_view::npos) {
             return ENOENT;
         }
-        return host_lookup(req, join_path(*rel, n), kHostTimeout);
+        return host_lookup(req, id.tree, join_path(*rel, n), kShortTimeout);
     });
 }
 
-void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* /*fi*/) {
     guarded(req, "getattr", [&] {
-        if (const Node* node = node_by_ino(ino)) {
-            return static_getattr(req, *node, fi);
+        NodeId id = node_id(ino);
+        if (!tree_exists(context_of(req), id.tree)) {
+            return ENOENT;
         }
-        return host_getattr(req, ino);
+        if (const Node* node = template_node(id.local)) {
+            return node_getattr(req, id, *node);
+        }
+        return host_getattr(req, id);
     });
 }
 
@@ -50,68 +48,28 @@ void op_setattr(fuse_req_t req, fuse_ino_t /*ino*/, struct stat* /*attr*/, int /
 }
 
 void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-    guarded(req, "open", [&] {
-        if (const Node* node = node_by_ino(ino)) {
-            return static_open(req, *node, fi);
-        }
-        return host_open(req, ino, fi);
-    });
+    guarded(req, "open", [&] { return open_node(req, node_id(ino), fi); });
 }
 
-// Host files are read where they are; rendered files are served from their snapshot.
-int read_host(fuse_req_t req, const OpenFile& file, std::size_t size, off_t off) {
-    thread_local std::string buf;
-    buf.resize(size);
-    ssize_t n = ::pread(file.host.get(), buf.data(), size, off);
-    if (n < 0) {
-        return errno;
-    }
-    fuse_reply_buf(req, buf.data(), static_cast<std::size_t>(n));
-    return 0;
+void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+    guarded(req, "read", [&] { return read_file(req, ino, size, off, fi); });
 }
 
-void op_read(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, fuse_file_info* fi) {
-    guarded(req, "read", [&] {
-        const auto* file = reinterpret_cast<const OpenFile*>(fi->fh);
-        if (!file) {
-            return EBADF;
-        }
-        if (file->host) {
-            return read_host(req, *file, size, off);
-        }
-        const std::string& text = file->text;
-        if (off < 0 || static_cast<std::size_t>(off) >= text.size()) {
-            fuse_reply_buf(req, nullptr, 0);
-            return 0;
-        }
-        auto start = static_cast<std::size_t>(off);
-        fuse_reply_buf(req, text.data() + start, std::min(size, text.size() - start));
-        return 0;
-    });
-}
-
-void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-    auto* file = reinterpret_cast<OpenFile*>(fi->fh);
-    if (file != nullptr && file->in_page_cache) {
-        context_of(req).slots.release(ino);
-    }
-    delete file;
-    fuse_reply_err(req, 0);
+void op_release(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
+    release_file(req, fi);
 }
 
 void op_readlink(fuse_req_t req, fuse_ino_t ino) {
-    guarded(req, "readlink", [&] { return node_by_ino(ino) ? EINVAL : host_readlink(req, ino); });
+    guarded(req, "readlink", [&] {
+        NodeId id = node_id(ino);
+        return id.local < kFirstHostLocal ? EINVAL : host_readlink(req, id);
+    });
 }
 
 void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     guarded(req, "opendir", [&] {
         auto dir = std::make_unique<DirSnapshot>();
-        const Node* node = node_by_ino(ino);
-        if (node && !node->is_dir()) {
-            return ENOTDIR;
-        }
-        int err = node ? list_static_dir(req, *node, *dir) : list_host_dir(req, ino, *dir);
-        if (err != 0) {
+        if (int err = list_dir(req, node_id(ino), *dir); err != 0) {
             return err;
         }
         fi->fh = reinterpret_cast<std::uint64_t>(dir.get());
@@ -136,7 +94,11 @@ void op_releasedir(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
 
 void op_access(fuse_req_t req, fuse_ino_t ino, int mask) {
     guarded(req, "access", [&] {
-        if (!node_by_ino(ino) && !context_of(req).host.path_of(ino)) {
+        NodeId id = node_id(ino);
+        Context& cx = context_of(req);
+        bool known = id.local < kFirstHostLocal ? template_node(id.local) != nullptr
+                                                : cx.host.path_of(id.local).has_value();
+        if (!known || !tree_exists(cx, id.tree)) {
             return ENOENT;
         }
         fuse_reply_err(req, (mask & W_OK) != 0 ? EACCES : 0);
@@ -145,12 +107,9 @@ void op_access(fuse_req_t req, fuse_ino_t ino, int mask) {
 }
 
 void op_init(void* /*userdata*/, fuse_conn_info* conn) {
-    // The daemon invalidates and stores page-cache content itself; a size change reported
-    // by GETATTR must not throw the stored pages away.
+    // Sizes come from the daemon's accounting of the page cache (files.cpp); a size change
+    // must not make the kernel ask for attributes on every cached read.
     conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
-    if ((conn->capable & FUSE_CAP_EXPLICIT_INVAL_DATA) != 0) {
-        conn->want |= FUSE_CAP_EXPLICIT_INVAL_DATA;
-    }
 }
 
 // Requests that would change the tree. Root passes the kernel's mode checks, so they arrive
@@ -198,8 +157,8 @@ fuse_lowlevel_ops make_ops() {
     ops.releasedir = op_releasedir;
     ops.access = op_access;
     set_denials(ops);
-    // No flush handler on purpose: the first FLUSH gets ENOSYS and the kernel stops sending
-    // them, which saves one round trip per close().
+    // No flush handler: opens ask for no FLUSH (FOPEN_NOFLUSH), and should one come anyway,
+    // ENOSYS makes the kernel stop sending them.
     return ops;
 }
 

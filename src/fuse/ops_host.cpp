@@ -1,21 +1,10 @@
-// Host entries of /sys/devices/system/cpu, passed through read-only. A container's cpuK is the
-// host's cpu<K-th visible CPU>: the same inode, so everything below it is the host's as is.
-#include <fcntl.h>
-#include <memory>
-
+// Host entries of /sys/devices/system/cpu. A container's cpuK is the host's cpu<K-th visible
+// CPU>: the same host entry, so everything below it is the host's, except the CPU lists and
+// masks inside it, which files.cpp renumbers for the viewer.
 #include "fuse/ops_internal.hpp"
-#include "view/engine.hpp"
+#include "view/sys_cpu.hpp"
 
 namespace lensfs::fuse {
-
-std::optional<CpuSet> reader_cpus(fuse_req_t req) {
-    Context& cx = context_of(req);
-    view::Container container = cx.container_of(fuse_req_ctx(req)->pid);
-    if (container.is_host()) {
-        return std::nullopt;
-    }
-    return cx.engine.visible_cpus(container);
-}
 
 struct stat host_attributes(const struct stat& host, std::uint64_t ino) {
     struct stat st = host;
@@ -28,42 +17,48 @@ struct stat host_attributes(const struct stat& host, std::uint64_t ino) {
     return st;
 }
 
-int host_lookup(fuse_req_t req, const std::string& rel, double entry_timeout) {
+int host_lookup(fuse_req_t req, std::uint64_t tree, const std::string& rel, double timeout) {
     Context& cx = context_of(req);
     auto st = cx.host.stat(rel);
     if (!st) {
         return st.error().code;
     }
-    auto ino = cx.host.ino_of(rel);
-    if (!ino) {
-        return ino.error().code;
+    auto local = cx.host.local_of(rel);
+    if (!local) {
+        return local.error().code;
     }
     fuse_entry_param e{};
-    e.ino = *ino;
-    e.attr = host_attributes(*st, *ino);
-    e.attr_timeout = kHostTimeout;
-    e.entry_timeout = entry_timeout;
+    e.ino = ino_of({tree, *local});
+    e.attr = host_attributes(*st, e.ino);
+    e.attr_timeout = kShortTimeout;
+    e.entry_timeout = timeout;
     fuse_reply_entry(req, &e);
     return 0;
 }
 
-int cpu_dir_lookup(fuse_req_t req, std::string_view name) {
-    // Only cpuN depends on the reader; the cost of finding the reader is paid for those alone.
-    bool per_reader = view::cpu_dir_number(name).has_value();
+int cpu_dir_lookup(fuse_req_t req, std::uint64_t tree, std::string_view name) {
+    // Only cpuN depends on the viewer; the cost of finding it is paid for those alone.
+    bool per_viewer = view::cpu_dir_number(name).has_value();
     std::optional<CpuSet> cpus;
-    if (per_reader) {
-        cpus = reader_cpus(req);
+    double timeout = kShortTimeout;
+    if (per_viewer) {
+        auto viewer = viewer_for(req, tree);
+        if (!viewer) {
+            return viewer.error().code;
+        }
+        cpus = visible_cpus_of(context_of(req), *viewer);
+        timeout = viewer->per_reader ? kPerReaderTimeout : kShortTimeout;
     }
     auto host_name = view::host_entry_for(name, cpus ? &*cpus : nullptr);
     if (!host_name) {
         return ENOENT;
     }
-    return host_lookup(req, *host_name, per_reader ? kPerReaderTimeout : kHostTimeout);
+    return host_lookup(req, tree, *host_name, timeout);
 }
 
-int host_getattr(fuse_req_t req, std::uint64_t ino) {
+int host_getattr(fuse_req_t req, NodeId id) {
     Context& cx = context_of(req);
-    auto rel = cx.host.path_of(ino);
+    auto rel = cx.host.path_of(id.local);
     if (!rel) {
         return ENOENT;
     }
@@ -71,40 +66,14 @@ int host_getattr(fuse_req_t req, std::uint64_t ino) {
     if (!st) {
         return st.error().code;
     }
-    struct stat attr = host_attributes(*st, ino);
-    fuse_reply_attr(req, &attr, kHostTimeout);
+    struct stat attr = host_attributes(*st, ino_of(id));
+    fuse_reply_attr(req, &attr, kShortTimeout);
     return 0;
 }
 
-int host_open(fuse_req_t req, std::uint64_t ino, fuse_file_info* fi) {
+int host_readlink(fuse_req_t req, NodeId id) {
     Context& cx = context_of(req);
-    auto rel = cx.host.path_of(ino);
-    if (!rel) {
-        return ENOENT;
-    }
-    if (wants_write(fi->flags)) {
-        return EACCES;
-    }
-    auto fd = cx.host.open(*rel, O_RDONLY);
-    if (!fd) {
-        return fd.error().code;
-    }
-    auto file = std::make_unique<OpenFile>();
-    file->host = std::move(*fd);
-    // sysfs regenerates an attribute on every read from offset 0, as procfs does: the reads
-    // go to the host file each time, never to the page cache.
-    fi->direct_io = 1;
-    fi->keep_cache = 0;
-    fi->fh = reinterpret_cast<std::uint64_t>(file.get());
-    if (fuse_reply_open(req, fi) == 0) {
-        static_cast<void>(file.release()); // owned by the open file until release
-    }
-    return 0;
-}
-
-int host_readlink(fuse_req_t req, std::uint64_t ino) {
-    Context& cx = context_of(req);
-    auto rel = cx.host.path_of(ino);
+    auto rel = cx.host.path_of(id.local);
     if (!rel) {
         return ENOENT;
     }

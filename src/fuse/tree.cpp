@@ -4,56 +4,48 @@
 #include <string>
 #include <vector>
 
+#include "view/sys_cpu.hpp"
+
 namespace lensfs::fuse {
 
 namespace {
 
-using view::FileId;
+constexpr std::string_view kContainersName = "containers";
 
-// The tree is derived from the list of served files (view/files.hpp), so a file added there
-// appears in the mount with its parent directories. Inode numbers are positions in the table.
-struct Tree {
+// Derived from the table of served files, so a file added there appears in every tree with
+// its parent directories. Numbers are positions in this table: stable for a given build.
+struct Template {
     std::deque<std::string> names; // owns the strings Node::name points into; never moves them
-    std::vector<Node> nodes;
-    std::uint64_t cpu_dir = 0;
+    std::vector<Node> nodes;       // nodes[local - kRootLocal]
+    std::uint32_t cpu_dir = 0;
 
-    Tree() {
-        nodes.push_back({kRootIno, kRootIno, "", NodeKind::dir});
-        for (FileId file : view::kAllFiles) {
-            add_path(view::file_path(file), Node{0, 0, "", NodeKind::file, file});
+    Template() {
+        nodes.push_back({kRootLocal, kRootLocal, "", NodeKind::dir});
+        cpu_dir = add_path(view::kSysCpuDir, Node{0, 0, "", NodeKind::cpu_dir});
+        for (const view::ServedFile& file : view::served_files()) {
+            add_path(file.path, Node{0, 0, "", NodeKind::file, &file});
         }
-        add_cpu_dir();
+        find_or_add(kRootLocal, kContainersName, Node{0, 0, "", NodeKind::containers});
     }
 
-    // The sys cpu directory always exists; list files the table does not serve are ours.
-    void add_cpu_dir() {
-        std::uint64_t dir = add_path(view::kSysCpuDir, Node{0, 0, "", NodeKind::dir});
-        nodes[dir - 1].kind = NodeKind::cpu_dir;
-        cpu_dir = dir;
-        for (view::CpuListFile list : view::kCpuListFiles) {
-            Node leaf{0, 0, "", NodeKind::cpu_list, FileId::meminfo, list};
-            find_or_add(dir, view::cpu_list_file_name(list), leaf);
-        }
-    }
-
-    std::uint64_t find_or_add(std::uint64_t parent, std::string_view name, const Node& leaf) {
+    std::uint32_t find_or_add(std::uint32_t parent, std::string_view name, const Node& leaf) {
         for (const auto& node : nodes) {
-            if (node.parent == parent && node.ino != kRootIno && node.name == name) {
-                return node.ino;
+            if (node.parent == parent && node.local != kRootLocal && node.name == name) {
+                return node.local;
             }
         }
         names.emplace_back(name);
         Node node = leaf;
-        node.ino = nodes.size() + 1;
+        node.local = static_cast<std::uint32_t>(nodes.size()) + kRootLocal;
         node.parent = parent;
         node.name = names.back();
         nodes.push_back(node);
-        return node.ino;
+        return node.local;
     }
 
-    // Adds the directories of @p path and its last component as @p leaf; returns its inode.
-    std::uint64_t add_path(std::string_view path, const Node& leaf) {
-        std::uint64_t parent = kRootIno;
+    // Adds the directories of @p path and its last component as @p leaf; returns its number.
+    std::uint32_t add_path(std::string_view path, const Node& leaf) {
+        std::uint32_t parent = kRootLocal;
         while (!path.empty()) {
             auto slash = path.find('/');
             bool last = slash == std::string_view::npos;
@@ -65,38 +57,52 @@ struct Tree {
     }
 };
 
-const Tree& tree() {
-    static const Tree kTree;
-    return kTree;
+const Template& tmpl() {
+    static const Template kTemplate;
+    return kTemplate;
+}
+
+bool visible_in(const Node& node, bool shared_tree) {
+    return node.local != kRootLocal && (shared_tree || node.kind != NodeKind::containers);
 }
 
 } // namespace
 
-const Node* node_by_ino(std::uint64_t ino) {
-    const auto& nodes = tree().nodes;
-    return ino >= 1 && ino <= nodes.size() ? &nodes[ino - 1] : nullptr;
+const Node* template_node(std::uint32_t local) {
+    const auto& nodes = tmpl().nodes;
+    return local >= kRootLocal && local - kRootLocal < nodes.size() ? &nodes[local - kRootLocal]
+                                                                    : nullptr;
+}
+
+const Node* template_child(std::uint32_t parent, std::string_view name, bool shared_tree) {
+    for (const auto& node : tmpl().nodes) {
+        if (node.parent == parent && visible_in(node, shared_tree) && node.name == name) {
+            return &node;
+        }
+    }
+    return nullptr;
+}
+
+const Node* template_nth_child(std::uint32_t parent, std::size_t index, bool shared_tree) {
+    for (const auto& node : tmpl().nodes) {
+        if (node.parent == parent && visible_in(node, shared_tree) && index-- == 0) {
+            return &node;
+        }
+    }
+    return nullptr;
 }
 
 const Node& cpu_dir_node() {
-    return tree().nodes[tree().cpu_dir - 1];
+    return *template_node(tmpl().cpu_dir);
 }
 
-const Node* child(std::uint64_t parent, std::string_view name) {
-    for (const auto& node : tree().nodes) {
-        if (node.parent == parent && node.ino != kRootIno && node.name == name) {
-            return &node;
+const Node& file_node(const view::ServedFile& file) {
+    for (const auto& node : tmpl().nodes) {
+        if (node.file == &file) {
+            return node;
         }
     }
-    return nullptr;
-}
-
-const Node* nth_child(std::uint64_t parent, std::size_t index) {
-    for (const auto& node : tree().nodes) {
-        if (node.parent == parent && node.ino != kRootIno && index-- == 0) {
-            return &node;
-        }
-    }
-    return nullptr;
+    return tmpl().nodes.front(); // unreachable: every served file is in the template
 }
 
 } // namespace lensfs::fuse

@@ -1,43 +1,44 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "view/files.hpp"
-#include "view/sys_cpu.hpp"
+#include "fuse/node_id.hpp"
+#include "view/served_files.hpp"
 
 namespace lensfs::fuse {
 
-/// What a node of the fixed tree is.
+/// What a node of the template tree is.
 enum class NodeKind : std::uint8_t {
-    dir,      ///< a directory with fixed children
-    file,     ///< a file of view::kAllFiles, rendered by the engine
-    cpu_list, ///< a CPU list file of the sys cpu directory that view::kAllFiles lacks
-    cpu_dir,  ///< sys/devices/system/cpu: fixed children plus the host's, per reader
+    dir,        ///< a directory with fixed children
+    file,       ///< a row of view::served_files()
+    cpu_dir,    ///< sys/devices/system/cpu: fixed children plus the host's entries
+    containers, ///< containers/: one directory per registered container (shared tree only)
 };
 
-/// One node of the fixed tree the mount shows: view::kAllFiles with their parent directories,
-/// plus the sys cpu directory and its CPU list files.
+/// One node of the template every tree is an instance of: the served files with their parent
+/// directories, the sys cpu directory, and (in the shared tree only) containers/.
 struct Node {
-    std::uint64_t ino;
-    std::uint64_t parent;
+    std::uint32_t local;
+    std::uint32_t parent;
     std::string_view name;
     NodeKind kind;
-    view::FileId file = view::FileId::meminfo;          ///< kind file
-    view::CpuListFile list = view::CpuListFile::online; ///< kind cpu_list
+    const view::ServedFile* file = nullptr; ///< kind file
 
-    [[nodiscard]] bool is_dir() const { return kind == NodeKind::dir || kind == NodeKind::cpu_dir; }
+    [[nodiscard]] bool is_dir() const { return kind != NodeKind::file; }
 };
 
-inline constexpr std::uint64_t kRootIno = 1;
-
-/// The node with inode number @p ino (nullptr outside the fixed tree).
-const Node* node_by_ino(std::uint64_t ino);
-/// The child @p name of directory @p parent.
-const Node* child(std::uint64_t parent, std::string_view name);
-/// The sys cpu directory (kind cpu_dir), whose children include the host's.
+/// The template node numbered @p local (nullptr for host entries and unknown numbers).
+const Node* template_node(std::uint32_t local);
+/// The child @p name of template directory @p parent in a tree; containers/ exists in the
+/// shared tree only.
+const Node* template_child(std::uint32_t parent, std::string_view name, bool shared_tree);
+/// The @p index-th child of template directory @p parent, or nullptr past the end.
+const Node* template_nth_child(std::uint32_t parent, std::size_t index, bool shared_tree);
+/// The sys cpu directory.
 const Node& cpu_dir_node();
-/// The @p index-th child of directory @p parent, or nullptr past the end.
-const Node* nth_child(std::uint64_t parent, std::size_t index);
+/// The template node of served file @p file.
+const Node& file_node(const view::ServedFile& file);
 
 } // namespace lensfs::fuse

@@ -44,6 +44,89 @@ std::optional<CpuSet> CpuSet::parse(std::string_view text) {
     return CpuSet(std::move(cpus));
 }
 
+namespace {
+
+std::optional<unsigned> hex_digit(char c) {
+    if (c >= '0' && c <= '9') {
+        return static_cast<unsigned>(c - '0');
+    }
+    if (c >= 'a' && c <= 'f') {
+        return static_cast<unsigned>(c - 'a' + 10);
+    }
+    if (c >= 'A' && c <= 'F') {
+        return static_cast<unsigned>(c - 'A' + 10);
+    }
+    return std::nullopt;
+}
+
+constexpr std::size_t kDigitsPerGroup = 8;
+
+} // namespace
+
+std::optional<CpuSet> CpuSet::parse_mask(std::string_view text) {
+    text = trim(text);
+    std::vector<unsigned> cpus;
+    unsigned bit = 0;
+    std::size_t group_digits = 0;
+    for (auto it = text.rbegin(); it != text.rend(); ++it) {
+        if (*it == ',') {
+            if (group_digits != kDigitsPerGroup) {
+                return std::nullopt; // only the first group may be short
+            }
+            group_digits = 0;
+            continue;
+        }
+        auto digit = hex_digit(*it);
+        if (!digit || ++group_digits > kDigitsPerGroup) {
+            return std::nullopt;
+        }
+        for (unsigned k = 0; k < 4; ++k, ++bit) {
+            if ((*digit & (1U << k)) == 0) {
+                continue;
+            }
+            if (bit > kMaxCpuId) {
+                return std::nullopt;
+            }
+            cpus.push_back(bit);
+        }
+    }
+    if (text.empty() || group_digits == 0) {
+        return std::nullopt;
+    }
+    return CpuSet(std::move(cpus));
+}
+
+std::string CpuSet::format_mask(std::size_t nbits) const {
+    std::size_t digits = nbits == 0 ? 1 : (nbits + 3) / 4;
+    std::string reversed;
+    for (std::size_t d = 0; d < digits; ++d) {
+        if (d > 0 && d % kDigitsPerGroup == 0) {
+            reversed.push_back(',');
+        }
+        unsigned value = 0;
+        for (unsigned k = 0; k < 4; ++k) {
+            auto cpu = static_cast<unsigned>(d * 4 + k);
+            if (cpu < nbits && contains(cpu)) {
+                value |= 1U << k;
+            }
+        }
+        reversed.push_back("0123456789abcdef"[value]);
+    }
+    return {reversed.rbegin(), reversed.rend()};
+}
+
+CpuSet CpuSet::renumbered(const CpuSet& visible) const {
+    std::vector<unsigned> out;
+    const auto& v = visible.cpus();
+    for (unsigned cpu : cpus_) {
+        auto it = std::lower_bound(v.begin(), v.end(), cpu);
+        if (it != v.end() && *it == cpu) {
+            out.push_back(static_cast<unsigned>(it - v.begin()));
+        }
+    }
+    return CpuSet(std::move(out));
+}
+
 CpuSet CpuSet::first(unsigned count) {
     std::vector<unsigned> cpus(count);
     for (unsigned i = 0; i < count; ++i) {

@@ -21,9 +21,18 @@ public:
     static std::optional<CpuSet> parse(std::string_view text);
     /// A set of @p count CPUs numbered 0..count-1.
     static CpuSet first(unsigned count);
+    /// Parses the kernel's mask format: hex digits in comma-separated groups of 32 bits, most
+    /// significant first ("ff,ffffffff"). Garbage gives nullopt.
+    static std::optional<CpuSet> parse_mask(std::string_view text);
 
     /// The kernel's list format, ranges collapsed ("0-3,8"); empty string for an empty set.
     [[nodiscard]] std::string format() const;
+    /// The kernel's mask format for a system of @p nbits CPUs (bits at or above it dropped):
+    /// ceil(nbits / 4) hex digits, a comma between groups of 32 bits.
+    [[nodiscard]] std::string format_mask(std::size_t nbits) const;
+    /// The members of this set that are in @p visible, each renamed to its position there:
+    /// how a container that sees @p visible as CPUs 0..n-1 names them.
+    [[nodiscard]] CpuSet renumbered(const CpuSet& visible) const;
     [[nodiscard]] bool contains(unsigned cpu) const;
     [[nodiscard]] std::size_t size() const { return cpus_.size(); }
     [[nodiscard]] bool empty() const { return cpus_.empty(); }

@@ -122,7 +122,7 @@ int do_mount(const Options& o, const State& s) {
         return report(o, fmt::format("container '{}': {}", s.id, rootfs.error().message()),
                       otherwise);
     }
-    auto done = mount_views(o.mount_dir, *rootfs);
+    auto done = mount_views(o.mount_dir, s.id, *rootfs);
     if (!done) {
         return report(o,
                       fmt::format("cannot mount the lensfs files of {} into container '{}': {}",

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "util/unique_fd.hpp"
+#include "view/served_files.hpp"
 
 namespace lensfs::oci {
 
@@ -50,6 +51,19 @@ Status check_fuse(int fd, const std::string& path) {
         return Error{ENODEV, path + " is not a lensfs (FUSE) mount"};
     }
     return Ok{};
+}
+
+// The container's own tree: O_NOFOLLOW at each step, and an id that names one directory.
+Result<UniqueFd> open_container_tree(int mount_fd, std::string_view id) {
+    if (id.empty() || id == "." || id == ".." || id.find('/') != std::string_view::npos) {
+        return Error{EINVAL, "bad container id"};
+    }
+    std::string rel = fmt::format("containers/{}", id);
+    UniqueFd fd(::openat(mount_fd, rel.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) {
+        return make_error(errno, rel);
+    }
+    return fd;
 }
 
 bool is_regular(int fd) {
@@ -126,20 +140,37 @@ unsigned long remount_flags(unsigned long st_flags) {
     return out;
 }
 
-Result<MountReport> mount_views(const std::string& mount_dir, const std::string& rootfs) {
-    auto src_dir = open_dir(mount_dir);
-    if (!src_dir) {
-        return std::move(src_dir).error();
+std::vector<std::string_view> bound_files() {
+    std::vector<std::string_view> out;
+    for (const view::ServedFile& file : view::served_files()) {
+        if (file.bind_mount) {
+            out.push_back(file.path);
+        }
     }
-    if (Status st = check_fuse(src_dir->get(), mount_dir); !st) {
+    return out;
+}
+
+Result<MountReport> mount_views(const std::string& mount_dir, std::string_view id,
+                                const std::string& rootfs) {
+    auto top = open_dir(mount_dir);
+    if (!top) {
+        return std::move(top).error();
+    }
+    if (Status st = check_fuse(top->get(), mount_dir); !st) {
         return std::move(st).error();
+    }
+    MountReport report;
+    report.source = fmt::format("{}/containers/{}", mount_dir, id);
+    auto src_dir = open_container_tree(top->get(), id);
+    if (!src_dir) {
+        report.source = mount_dir;
+        src_dir = std::move(top);
     }
     auto root = open_dir(rootfs);
     if (!root) {
         return std::move(root).error();
     }
-    MountReport report;
-    for (std::string_view rel : kViewFiles) {
+    for (std::string_view rel : bound_files()) {
         auto done = bind_one(src_dir->get(), root->get(), rel, report);
         if (!done) {
             undo(root->get(), report.mounted);

@@ -11,10 +11,10 @@
 #include "cgroup/reader.hpp"
 #include "host/host_proc.hpp"
 #include "model/container.hpp"
-#include "view/files.hpp"
 #include "view/loadavg_sampler.hpp"
 #include "view/ns_cache.hpp"
 #include "view/pid_cache.hpp"
+#include "view/served_files.hpp"
 
 namespace lensfs::view {
 
@@ -25,9 +25,9 @@ std::string_view source_name(Source s);
 /// The container a read is answered for.
 struct Container {
     Source source = Source::host;
-    cgroup::ProcCgroups cgroups;   ///< the container's cgroup in each hierarchy
-    double start_boottime_s = 0;   ///< container start on CLOCK_BOOTTIME (0: host boot)
-    std::string id;                ///< registry id, when registered
+    cgroup::ProcCgroups cgroups; ///< the container's cgroup in each hierarchy
+    double start_boottime_s = 0; ///< container start on CLOCK_BOOTTIME (0: host boot)
+    std::string id;              ///< registry id, when registered
 
     /// Host processes at the cgroup root get the host's files unchanged.
     [[nodiscard]] bool is_host() const { return source == Source::host; }
@@ -61,9 +61,9 @@ public:
     /// The container whose cgroup is @p path in every hierarchy (for debugging views).
     Container resolve_cgroup(const std::string& path, double start_boottime_s);
 
-    /// Renders @p file as @p container sees it into @p out (cleared first). Never fails:
-    /// what cannot be read falls back to the host's values and is logged.
-    void render(FileId file, const Container& container, std::string& out);
+    /// Renders @p file (a row of served_files()) as @p container sees it into @p out (cleared
+    /// first). Never fails: what cannot be read falls back to the host's values and is logged.
+    void render(const ServedFile& file, const Container& container, std::string& out);
 
     /// Samples the load of every container that read /proc/loadavg in the last 10 minutes
     /// (LoadavgSampler). The daemon calls it every kLoadavgInterval (5 s) from one thread,
@@ -79,16 +79,16 @@ public:
     /// Visible CPU k of the container is the k-th of these.
     CpuSet visible_cpus(const Container& container);
 
-    [[nodiscard]] const FileCounters& counters(FileId file) const {
-        return counters_[static_cast<std::size_t>(file)];
+    [[nodiscard]] const FileCounters& counters(const ServedFile& file) const {
+        return counters_[served_index(file)];
     }
     [[nodiscard]] const cgroup::Layout& layout() const { return layout_; }
     cgroup::Reader& reader() { return reader_; }
     host::HostProc& proc() { return proc_; }
+    [[nodiscard]] const Options& options() const { return options_; }
+    [[nodiscard]] unsigned ticks_per_second() const { return ticks_per_second_; }
 
 private:
-    friend struct Gather;
-
     std::optional<Container> from_registry(const cgroup::ProcCgroups& cg);
     std::optional<Container> from_pid_namespace(pid_t pid, std::uint64_t pidns);
     bool at_root(const cgroup::ProcCgroups& cg) const;
@@ -103,7 +103,7 @@ private:
     ContainerLookup lookup_;
     std::uint64_t self_pidns_ = 0;
     unsigned ticks_per_second_ = 100;
-    std::array<FileCounters, kFileCount> counters_;
+    std::vector<FileCounters> counters_{served_files().size()};
 };
 
 /// Seconds on CLOCK_BOOTTIME.

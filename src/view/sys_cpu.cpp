@@ -5,31 +5,13 @@
 
 #include <fmt/format.h>
 
-#include "render/render.hpp"
-
 namespace lensfs::view {
 
 namespace {
 
-constexpr std::array<std::string_view, kCpuListFiles.size()> kListNames = {"online", "present",
-                                                                           "possible", "offline"};
-
 constexpr std::string_view kCpuPrefix = "cpu";
 
 } // namespace
-
-std::string_view cpu_list_file_name(CpuListFile file) {
-    return kListNames[static_cast<std::size_t>(file)];
-}
-
-std::optional<CpuListFile> cpu_list_file_from_name(std::string_view name) {
-    for (CpuListFile file : kCpuListFiles) {
-        if (cpu_list_file_name(file) == name) {
-            return file;
-        }
-    }
-    return std::nullopt;
-}
 
 std::optional<unsigned> cpu_dir_number(std::string_view name) {
     if (!name.starts_with(kCpuPrefix)) {
@@ -52,18 +34,36 @@ std::string cpu_dir_name(unsigned n) {
     return fmt::format("cpu{}", n);
 }
 
-void render_cpu_list_file(CpuListFile file, std::size_t visible_count, std::string& out) {
-    if (file == CpuListFile::offline) {
-        out.push_back('\n');
+CpuFileFormat cpu_file_format(std::string_view rel) {
+    auto slash = rel.find('/');
+    if (slash == std::string_view::npos || !cpu_dir_number(rel.substr(0, slash))) {
+        return CpuFileFormat::none;
+    }
+    std::string_view name = rel.substr(rel.rfind('/') + 1);
+    if (name.ends_with("_list")) {
+        return CpuFileFormat::list;
+    }
+    if (name.ends_with("_cpus") || name.ends_with("_siblings") || name == "shared_cpu_map") {
+        return CpuFileFormat::mask;
+    }
+    return CpuFileFormat::none;
+}
+
+void renumber_cpu_file(std::string_view host_text, CpuFileFormat format, const CpuSet& visible,
+                       std::string& out) {
+    auto set = format == CpuFileFormat::list   ? CpuSet::parse(host_text)
+               : format == CpuFileFormat::mask ? CpuSet::parse_mask(host_text)
+                                               : std::nullopt;
+    if (!set) {
+        out.append(host_text);
         return;
     }
-    render::cpu_list(visible_count, out);
+    CpuSet mine = set->renumbered(visible);
+    out.append(format == CpuFileFormat::list ? mine.format() : mine.format_mask(visible.size()));
+    out.push_back('\n');
 }
 
 std::optional<std::string> host_entry_for(std::string_view name, const CpuSet* visible) {
-    if (cpu_list_file_from_name(name)) {
-        return std::nullopt;
-    }
     auto n = cpu_dir_number(name);
     if (!n || visible == nullptr) {
         return std::string(name);
@@ -96,7 +96,7 @@ std::vector<CpuDirEntry> cpu_dir_entries(std::span<const std::string> host_names
     }
     for (std::size_t i = 0; i < host_names.size(); ++i) {
         const std::string& name = host_names[i];
-        if (cpu_list_file_from_name(name) || (visible != nullptr && cpu_dir_number(name))) {
+        if (visible != nullptr && cpu_dir_number(name)) {
             continue;
         }
         entries.push_back({name, i});

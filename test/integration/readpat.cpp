@@ -4,9 +4,11 @@
 //   readpat cat PATH [BUFSIZE]   read to EOF with BUFSIZE-byte reads, copy to stdout
 //   readpat check PATH           run every pattern; exit 1 on the first class of mismatch
 //
-// Each open of a lensfs file is a fresh snapshot, and some files (uptime, stat) change between
-// opens, so exact comparisons are only made within one open; across opens only the shape of
-// the text (its lines with numbers blanked) is compared.
+// Reads follow procfs's seq_file: a read at offset 0 of an open file that was already read
+// renders the text again, a read at any other offset continues the text rendered last, one
+// read call never mixes two renderings. Some files (uptime, stat) change from rendering to
+// rendering, so exact comparisons are only made within one rendering; across renderings only
+// the shape of the text (its lines with numbers blanked) is compared.
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -127,8 +129,8 @@ std::string shape(std::string_view text) {
 
 void expect_same(std::string_view what, std::string_view want, std::string_view got) {
     if (want != got) {
-        fail(what, fmt::format("--- expected ({} bytes):\n{}\n--- got ({} bytes):\n{}",
-                               want.size(), excerpt(want), got.size(), excerpt(got)));
+        fail(what, fmt::format("--- expected ({} bytes):\n{}\n--- got ({} bytes):\n{}", want.size(),
+                               excerpt(want), got.size(), excerpt(got)));
     }
 }
 
@@ -156,22 +158,27 @@ std::string check_one_open(const char* path) {
         fail(fmt::format("lseek(0, SEEK_SET): {}", std::strerror(errno)));
     }
     read_to_eof(f.fd, 65536, again);
-    expect_same("after lseek(0) the same open reads the same snapshot", full, again);
+    expect_same_shape("after lseek(0) the same open reads a fresh rendering", full, again);
 
-    const std::size_t size = full.size();
-    const std::vector<std::size_t> offsets = {0, 1, size / 2, size ? size - 1 : 0, size,
-                                              size + 100, std::size_t{1} << 40};
+    // The rendering every offset but 0 continues: the one pread(0) shows whole.
+    std::string current;
+    pread_at(f.fd, 0, 1 << 20, current);
+    expect_same_shape("pread(1 MiB at 0) is a whole rendering", full, current);
+    const std::size_t size = current.size();
+    const std::vector<std::size_t> offsets = {1,    size / 2,   size ? size - 1 : 0,
+                                              size, size + 100, std::size_t{1} << 40};
     for (std::size_t off : offsets) {
         for (std::size_t len : {std::size_t{1}, std::size_t{17}, std::size_t{4096}}) {
             std::string got;
             pread_at(f.fd, static_cast<off_t>(off), len, got);
-            std::string want = off < size ? full.substr(off, len) : std::string();
-            expect_same(fmt::format("pread({} at {}) on the same open", len, off), want, got);
+            std::string want = off < size ? current.substr(off, len) : std::string();
+            expect_same(fmt::format("pread({} at {}) continues the rendering", len, off), want,
+                        got);
         }
     }
     if (::lseek(f.fd, static_cast<off_t>(size / 3), SEEK_SET) == static_cast<off_t>(size / 3)) {
         read_to_eof(f.fd, 100, again);
-        expect_same(fmt::format("lseek({}) then read to EOF", size / 3), full.substr(size / 3),
+        expect_same(fmt::format("lseek({}) then read to EOF", size / 3), current.substr(size / 3),
                     again);
     } else {
         fail(fmt::format("lseek({}, SEEK_SET): {}", size / 3, std::strerror(errno)));
@@ -194,16 +201,23 @@ void check_small_reads(const char* path, const std::string& full, std::size_t bu
     }
 }
 
-/// The first operation on a fresh open is a pread at @p off: it must return that snapshot's
-/// bytes, which a later pread(0) on the same open shows in full.
+/// The first operation on a fresh open is a pread at @p off: it must return the bytes of the
+/// open's rendering, which a later pread at offset 1 continues (offset 0 would render anew).
 void check_fresh_pread(const char* path, std::size_t off) {
     Fd f = open_ro(path);
     std::string first;
-    std::string whole;
+    std::string rest;
     pread_at(f.fd, static_cast<off_t>(off), 64, first);
-    pread_at(f.fd, 0, 1 << 20, whole);
-    std::string want = off < whole.size() ? whole.substr(off, 64) : std::string();
-    expect_same(fmt::format("first operation pread(64 at {}) on a fresh open", off), want, first);
+    pread_at(f.fd, 1, 1 << 20, rest); // the rendering from its second byte on
+    std::string want;
+    std::string got = first;
+    if (off == 0) {
+        want = rest.substr(0, 63);
+        got = first.empty() ? first : first.substr(1);
+    } else if (off - 1 < rest.size()) {
+        want = rest.substr(off - 1, 64);
+    }
+    expect_same(fmt::format("first operation pread(64 at {}) on a fresh open", off), want, got);
 }
 
 /// Opening for writing or truncation fails with EACCES.
@@ -221,8 +235,7 @@ void check_write_refused(const char* path) {
             ::close(fd);
             fail(fmt::format("open({}) succeeded; expected EACCES", name));
         } else if (err != EACCES) {
-            fail(fmt::format("open({}) failed with {}; expected EACCES", name,
-                             std::strerror(err)));
+            fail(fmt::format("open({}) failed with {}; expected EACCES", name, std::strerror(err)));
         }
     }
     Fd f = open_ro(path);
@@ -237,8 +250,8 @@ int run_check(const char* path) {
         check_small_reads(path, full, bufsize);
     }
     const std::size_t size = full.size();
-    for (std::size_t off : {std::size_t{0}, std::size_t{1}, size / 2, size ? size - 1 : 0, size,
-                            size + 100}) {
+    for (std::size_t off :
+         {std::size_t{0}, std::size_t{1}, size / 2, size ? size - 1 : 0, size, size + 100}) {
         check_fresh_pread(path, off);
     }
     check_write_refused(path);

@@ -69,10 +69,19 @@ expect_eq "[one] cpu0/$attr is host cpu0's" "$host0" "$(read_in_cgroup one "$CPU
 expect_eq "[two] cpu1/$attr is host cpu1's" "$host1" "$(read_in_cgroup two "$CPU_DIR/cpu1/$attr")"
 expect_eq "[second] cpu0 lists host cpu1's entries" "$(listing "$HOST_CPU_DIR/cpu1")" \
     "$(run_in_cgroup second ls -A1 "$CPU_DIR/cpu0" | names)"
-host_dump=$(dump "$HOST_CPU_DIR/cpu1")
+# A container that sees host CPU 1 alone calls it CPU 0 everywhere: every CPU list below its
+# cpu0 says 0 and every CPU mask 1 (lscpu -e would show no core otherwise); the rest is the
+# host's as it is.
+host_dump=$(dump "$HOST_CPU_DIR/cpu1" |
+    sed -E 's/^([^:]*_list):.*/\1:0/; s/^([^:]*(_cpus|_siblings|shared_cpu_map)):.*/\1:1/')
 seen_dump=$(run_in_cgroup second bash -c "$(declare -f dump); dump $CPU_DIR/cpu0")
-expect_eq "[second] every attribute and symlink below cpu0 is host cpu1's" "$host_dump" \
-    "$seen_dump" "$seen_dump"
+expect_eq "[second] below cpu0: host cpu1's attributes, CPU lists and masks renumbered" \
+    "$host_dump" "$seen_dump" "$seen_dump"
+expect_match "[second] cpu0/topology/core_cpus_list is renumbered" \
+    '^\./topology/core_cpus_list:0$' "$seen_dump"
+two_dump=$(run_in_cgroup two bash -c "$(declare -f dump); dump $CPU_DIR/cpu1")
+expect_eq "[two] cpu1 below a cpuset of both CPUs is host cpu1's unchanged" \
+    "$(dump "$HOST_CPU_DIR/cpu1")" "$two_dump" "$two_dump"
 expect_match "[second] symlinks are passed through" ' -> ' "$seen_dump"
 for e in cpufreq vulnerabilities kernel_max; do
     [[ -e $HOST_CPU_DIR/$e ]] || continue

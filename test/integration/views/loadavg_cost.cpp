@@ -101,7 +101,7 @@ int run(const std::string& root, const std::string& pattern, int n, int t, int s
     std::string out;
     for (int i = 0; i < n; ++i) {
         view::Container c = engine.resolve_cgroup("/" + name(pattern, i), 0);
-        engine.render(view::FileId::loadavg, c, out);
+        engine.render(*view::served_file("proc/loadavg"), c, out);
         if (out.find(fmt::format(" 0/{} ", t)) == std::string::npos) {
             std::fprintf(stderr, "container %d shows '%s'\n", i, out.c_str());
             status = 1;

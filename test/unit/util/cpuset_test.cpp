@@ -33,3 +33,28 @@ TEST_CASE("visible_cpus applies the quota view") {
     CHECK(cpus_for_limit(CpuLimit{1, 100'000}) == 1);
     CHECK(cpus_for_limit(CpuLimit{200'000, 0}) == 1);
 }
+
+TEST_CASE("CPU masks in the kernel's format") {
+    CHECK(CpuSet::parse_mask("3\n")->format() == "0-1");
+    CHECK(CpuSet::parse_mask("1")->format() == "0");
+    CHECK(CpuSet::parse_mask("0")->empty());
+    CHECK(CpuSet::parse_mask("ff,00000001")->format() == "0,32-39");
+    CHECK(CpuSet::parse_mask("FF,00000001")->format() == "0,32-39");
+    CHECK_FALSE(CpuSet::parse_mask(""));
+    CHECK_FALSE(CpuSet::parse_mask("xyz"));
+    CHECK_FALSE(CpuSet::parse_mask("1,1"));                  // only the first group may be short
+    CHECK_FALSE(CpuSet::parse_mask("123456789"));            // nine digits in one group
+    CHECK_FALSE(CpuSet::parse_mask(std::string(2100, 'f'))); // past the highest CPU
+    CHECK(CpuSet::parse("0-1")->format_mask(2) == "3");
+    CHECK(CpuSet::parse("0")->format_mask(1) == "1");
+    CHECK(CpuSet::parse("0,32-39")->format_mask(40) == "ff,00000001");
+    CHECK(CpuSet::parse("0-3")->format_mask(2) == "3"); // bits past the system's CPUs dropped
+    CHECK(CpuSet().format_mask(0) == "0");
+}
+
+TEST_CASE("renumbering a set by a container's visible CPUs") {
+    CpuSet visible = *CpuSet::parse("1,3");
+    CHECK(CpuSet::parse("0-3")->renumbered(visible).format() == "0-1");
+    CHECK(CpuSet::parse("3")->renumbered(visible).format() == "1");
+    CHECK(CpuSet::parse("0,2")->renumbered(visible).empty());
+}

@@ -13,7 +13,9 @@ using view_test::fixture_engine;
 
 namespace {
 
-cgroup::ProcCgroups in(const std::string& path) { return cgroup::same_path_everywhere(path); }
+cgroup::ProcCgroups in(const std::string& path) {
+    return cgroup::same_path_everywhere(path);
+}
 
 std::string shown(const LoadavgFigures& f) {
     std::string out;
@@ -165,12 +167,12 @@ TEST_CASE("engine: loadavg through render() and sample_loadavg()") {
     auto engine = fixture_engine("hybrid");
     Container c = engine->resolve_cgroup("/lensfs-test-v1", 0);
     std::string out;
-    engine->render(FileId::loadavg, c, out);
+    engine->render(*served_file("proc/loadavg"), c, out);
     CHECK(out == "0.00 0.00 0.00 2/5 7\n");
     engine->sample_loadavg();
-    engine->render(FileId::loadavg, c, out);
+    engine->render(*served_file("proc/loadavg"), c, out);
     CHECK(out == "0.24 0.05 0.02 2/5 7\n");
-    engine->render(FileId::loadavg, Container{}, out);
+    engine->render(*served_file("proc/loadavg"), Container{}, out);
     CHECK(out == view_test::data("host/loadavg"));
     CHECK(Engine::kLoadavgInterval == std::chrono::seconds(5));
 }

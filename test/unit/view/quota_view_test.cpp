@@ -20,7 +20,7 @@ std::unique_ptr<Engine> engine_with(bool quota_view) {
     return std::make_unique<Engine>(std::move(*layout), std::move(*proc), Options{quota_view});
 }
 
-std::string rendered(Engine& engine, const Container& c, FileId file) {
+std::string rendered(Engine& engine, const Container& c, const ServedFile& file) {
     std::string out;
     engine.render(file, c, out);
     return out;
@@ -32,11 +32,11 @@ TEST_CASE("quota view: one CPU for half a CPU of quota over two") {
     auto engine = engine_with(true);
     Container c = engine->resolve_cgroup("/lensfs-test-quota", boottime_now() - 100);
     CHECK(engine->visible_cpus(c).format() == "0");
-    auto info = host::parse_cpuinfo(rendered(*engine, c, FileId::cpuinfo));
+    auto info = host::parse_cpuinfo(rendered(*engine, c, *served_file("proc/cpuinfo")));
     REQUIRE(info);
     CHECK(info->blocks.size() == 1);
-    CHECK(rendered(*engine, c, FileId::cpu_online) == "0\n");
-    auto stat = host::parse_stat(rendered(*engine, c, FileId::stat));
+    CHECK(rendered(*engine, c, *served_file("sys/devices/system/cpu/online")) == "0\n");
+    auto stat = host::parse_stat(rendered(*engine, c, *served_file("proc/stat")));
     REQUIRE(stat);
     REQUIRE(stat->per_cpu.size() == 1);
     // All of cpu.stat lands on the one CPU: 3 s user, 1 s system at 100 Hz.
@@ -45,7 +45,7 @@ TEST_CASE("quota view: one CPU for half a CPU of quota over two") {
     std::uint64_t elapsed = stat->total.user + stat->total.system + stat->total.idle;
     CHECK(elapsed >= 10000); // 100 s of one CPU
     CHECK(elapsed <= 10100);
-    auto up = host::parse_uptime(rendered(*engine, c, FileId::uptime));
+    auto up = host::parse_uptime(rendered(*engine, c, *served_file("proc/uptime")));
     REQUIRE(up);
     CHECK(up->idle == Approx(up->uptime - 4).margin(0.02)); // one CPU minus 4 s of usage
 }
@@ -54,14 +54,14 @@ TEST_CASE("quota view off: the whole cpuset, usage spread over it") {
     auto engine = engine_with(false);
     Container c = engine->resolve_cgroup("/lensfs-test-quota", boottime_now() - 100);
     CHECK(engine->visible_cpus(c).format() == "0-1");
-    CHECK(rendered(*engine, c, FileId::cpu_online) == "0-1\n");
-    auto stat = host::parse_stat(rendered(*engine, c, FileId::stat));
+    CHECK(rendered(*engine, c, *served_file("sys/devices/system/cpu/online")) == "0-1\n");
+    auto stat = host::parse_stat(rendered(*engine, c, *served_file("proc/stat")));
     REQUIRE(stat);
     REQUIRE(stat->per_cpu.size() == 2);
     CHECK(stat->per_cpu[0].second.user == 150);
     CHECK(stat->per_cpu[1].second.user == 150);
     CHECK(stat->total.system == 100);
-    auto up = host::parse_uptime(rendered(*engine, c, FileId::uptime));
+    auto up = host::parse_uptime(rendered(*engine, c, *served_file("proc/uptime")));
     REQUIRE(up);
     CHECK(up->idle == Approx(2 * up->uptime - 4).margin(0.03));
 }
