@@ -29,6 +29,7 @@ ITEST_MOUNTS=()    # mountpoints we handed to a daemon
 ITEST_LOGS=()      # the daemons' output files
 ITEST_CGROUPS=()   # absolute cgroup directories we created, in creation order
 declare -A ITEST_CG_DIRS=()  # cgroup name -> its directories, one per hierarchy
+ITEST_CLEANUP_HOOKS=()  # functions run first at cleanup (e.g. deleting runc containers)
 
 # --- reporting ---------------------------------------------------------------------------
 
@@ -383,6 +384,8 @@ itest_cleanup() {
     local rc=$? leftovers=0 pid mnt dir i log
     trap - EXIT INT TERM
     set +e
+    local hook
+    for hook in "${ITEST_CLEANUP_HOOKS[@]}"; do "$hook"; done
     for pid in "${ITEST_PIDS[@]}"; do stop_pid "$pid" TERM; done
     for pid in "${ITEST_DAEMONS[@]}"; do stop_pid "$pid" TERM; done
     if [[ $rc -ne 0 || $ITEST_FAILURES -ne 0 ]]; then

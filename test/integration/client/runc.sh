@@ -53,6 +53,7 @@ echo "== meminfo"
 cat /proc/meminfo
 echo "== cpuinfo processors $(grep -c '^processor' /proc/cpuinfo)"
 echo "== online $(cat /sys/devices/system/cpu/online)"
+echo "== nproc $(nproc)"
 echo "== mounts"
 grep -E ' /proc/(meminfo|uptime) ' /proc/self/mountinfo
 sleep 3
@@ -102,6 +103,11 @@ expect_match "MemTotal is the 256 MiB limit" '^MemTotal: +262144 kB$' "$text"
 expect_match "cpuinfo lists one processor" '^== cpuinfo processors 1$' "$text"
 expect_match "one CPU online" '^== online 0$' "$text"
 expect_match "meminfo is a read-only bind of lensfs" ' /proc/meminfo ro,.* fuse' "$text"
+expect_match "meminfo comes from the container's own tree" \
+    " /containers/$ID/proc/meminfo /proc/meminfo ro," "$text"
+expect_match "uptime comes from the container's own tree" \
+    " /containers/$ID/proc/uptime /proc/uptime ro," "$text"
+expect_match "nproc says one CPU" '^== nproc 1$' "$text"
 up0=$(awk '$1 == "uptime0" { print $2 }' <<<"$text")
 up3=$(awk '$1 == "uptime3" { print $2 }' <<<"$text")
 expect_cmp "uptime at start is under 1 s" "${up0:-x}" "<" 1 "$text"
