@@ -36,6 +36,9 @@ const Node* template_node(std::uint32_t local);
 const Node* template_child(std::uint32_t parent, std::string_view name, bool shared_tree);
 /// The @p index-th child of template directory @p parent, or nullptr past the end.
 const Node* template_nth_child(std::uint32_t parent, std::size_t index, bool shared_tree);
+/// The number a node at @p path ("proc/meminfo") gets when no other path took it first: it
+/// depends on the path alone, so it is the same in every build (see tree.cpp).
+std::uint32_t template_number(std::string_view path);
 /// The sys cpu directory.
 const Node& cpu_dir_node();
 /// The template node of served file @p file.
