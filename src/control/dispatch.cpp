@@ -15,7 +15,8 @@ namespace {
 
 // Indexed by the alternative of RequestBody, whose order is the protocol's op order.
 constexpr std::array<Handler, std::variant_size_v<RequestBody>> kHandlers{
-    handle_ping, handle_register, handle_unregister, handle_get, handle_list, handle_status,
+    handle_ping, handle_register, handle_unregister, handle_get,
+    handle_list, handle_status,   handle_upgrade,
 };
 
 static_assert(std::is_same_v<std::variant_alternative_t<1, RequestBody>, RegisterRequest>);

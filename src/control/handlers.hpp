@@ -24,6 +24,7 @@ std::string handle_unregister(const Request& request, HandlerContext& context);
 std::string handle_get(const Request& request, HandlerContext& context);
 std::string handle_list(const Request& request, HandlerContext& context);
 std::string handle_status(const Request& request, HandlerContext& context);
+std::string handle_upgrade(const Request& request, HandlerContext& context);
 
 /// An error response line; registry and system failures (code internal) are logged and
 /// counted.

@@ -30,6 +30,8 @@ struct Services {
     double started_wall_s = 0;     ///< when the daemon started, CLOCK_REALTIME
     /// Adds what the rest of the daemon counts (reads per file, fallbacks) to a status reply.
     std::function<void(DaemonStatus&)> report;
+    /// Asks the keeper to replace this server by the binary on disk; empty: not supported.
+    std::function<Status()> upgrade;
 };
 
 } // namespace lensfs::control

@@ -1,6 +1,8 @@
 #include "ctl/commands.hpp"
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -111,6 +113,30 @@ std::optional<Response> ask(const Options& o, RequestBody body, int& status, boo
         return std::nullopt;
     }
     return std::move(response).value();
+}
+
+int run_upgrade(const Options& o) {
+    constexpr auto kWait = std::chrono::seconds(30);
+    int status = kExitOk;
+    auto before = ask(o, StatusRequest{}, status);
+    if (!before || !before->status || !ask(o, UpgradeRequest{}, status)) {
+        return status;
+    }
+    auto deadline = std::chrono::steady_clock::now() +
+                    (o.timeout_ms > 0 ? std::chrono::milliseconds(o.timeout_ms) : kWait);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        int ignored = 0;
+        auto now = ask(o, StatusRequest{}, ignored, /*quiet=*/true);
+        if (now && now->status && now->status->generation != before->status->generation) {
+            return print_out(fmt::format("upgraded: server {} (pid {}) serves; it took over from "
+                                         "server {} (pid {})\n",
+                                         now->status->generation, now->status->pid,
+                                         before->status->generation, before->status->pid));
+        }
+    }
+    print_error("the upgrade did not complete in time; see the daemon's log");
+    return kExitFailed;
 }
 
 int run_daemon_command(const Options& o) {

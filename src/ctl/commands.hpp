@@ -22,6 +22,9 @@ std::optional<Response> ask(const Options& o, RequestBody body, int& status, boo
 /// list, get, register, unregister, status: exit status.
 int run_daemon_command(const Options& o);
 
+/// upgrade: exit status.
+int run_upgrade(const Options& o);
+
 /// show: exit status.
 int run_show(const Options& o);
 

@@ -91,12 +91,13 @@ std::string container_details(const Entry& e, double now_boottime_s) {
 }
 
 std::string status_text(const DaemonStatus& s, double now_boottime_s) {
-    std::string out =
-        fmt::format("lensfs {}, pid {}\n"
-                    "started:     {} (up {})\n"
-                    "containers:  {}\n",
-                    s.version, s.pid, format_wall(s.start_wall_s),
-                    format_duration(now_boottime_s - s.start_boottime_s), s.containers);
+    std::string out = fmt::format(
+        "lensfs {}, keeper pid {}, server {} pid {}\n"
+        "started:     {} (up {})\n"
+        "containers:  {}\n"
+        "open files:  {}\n",
+        s.version, s.keeper_pid, s.generation, s.pid, format_wall(s.start_wall_s),
+        format_duration(now_boottime_s - s.start_boottime_s), s.containers, s.open_files);
     auto section = [&](const char* title, const std::map<std::string, std::uint64_t>& counts) {
         out += fmt::format("{}:{}\n", title, counts.empty() ? " none" : "");
         for (const auto& [name, n] : counts) {
@@ -123,6 +124,9 @@ std::string containers_json(const std::vector<Entry>& entries) {
 std::string status_json(const DaemonStatus& s) {
     json j = {{"version", s.version},
               {"pid", s.pid},
+              {"keeper_pid", s.keeper_pid},
+              {"generation", s.generation},
+              {"open_files", s.open_files},
               {"start_time", {{"boottime", s.start_boottime_s}, {"wall", s.start_wall_s}}},
               {"containers", s.containers},
               {"reads", json(s.reads)},

@@ -19,8 +19,13 @@ Commands:
                             or @SECONDS since the epoch; without it the daemon
                             uses the start time of PID, else the current time.
   unregister ID             remove a container's entry
-  status                    the daemon's version, uptime, number of containers,
-                            reads served per file and error counters
+  status                    the daemon's version, uptime, keeper and server
+                            processes, number of containers, open files, reads
+                            served per file and error counters
+  upgrade                   live upgrade: the daemon's keeper starts the lensfs
+                            binary on disk as a new server, which takes over the
+                            mount without a failed read; waits until it serves
+                            (at most 30 s or --timeout) and prints its pid
   show (--pid PID | --cgroup PATH | --id ID) FILE
                             print FILE (e.g. proc/meminfo, sys/devices/system/
                             cpu/online; an unknown FILE gets the list of the

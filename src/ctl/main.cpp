@@ -21,8 +21,14 @@ int main(int argc, char** argv) {
             std::printf("lensctl %s\n", LENSFS_VERSION);
             return kExitOk;
         }
-        return options->command == Command::show ? run_show(*options)
-                                                 : run_daemon_command(*options);
+        switch (options->command) {
+        case Command::show:
+            return run_show(*options);
+        case Command::upgrade:
+            return run_upgrade(*options);
+        default:
+            return run_daemon_command(*options);
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lensctl: fatal: %s\n", e.what());
         return kExitFailed;

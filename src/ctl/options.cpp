@@ -130,6 +130,7 @@ std::optional<Command> command_from_name(std::string_view name) {
         {"list", Command::list},          {"get", Command::get},
         {"register", Command::register_}, {"unregister", Command::unregister},
         {"status", Command::status},      {"show", Command::show},
+        {"upgrade", Command::upgrade},
     };
     for (const auto& [n, c] : kNames) {
         if (n == name) {
@@ -253,8 +254,8 @@ Result<Options> parse_options(int argc, char** argv) {
     }
     std::vector<std::string> words(argv + optind, argv + argc);
     if (words.empty()) {
-        return usage("missing command: list, get, register, unregister, status or show "
-                     "(try --help)");
+        return usage("missing command: list, get, register, unregister, status, show or "
+                     "upgrade (try --help)");
     }
     if (Status st = check_command(words, o, seen); !st) {
         return std::move(st).error();

@@ -10,7 +10,7 @@
 
 namespace lensfs::ctl {
 
-enum class Command { list, get, register_, unregister, status, show };
+enum class Command { list, get, register_, unregister, status, show, upgrade };
 
 /// The command line of lensctl, checked: each command has the arguments it needs and no
 /// option that belongs to another command.

@@ -1,29 +1,14 @@
 #include "daemon/background.hpp"
 
 #include <cerrno>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <fcntl.h>
-#include <pthread.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
-
-#include "util/unique_fd.hpp"
 
 namespace lensfs::daemon {
 
 namespace {
-
-constexpr long kFuseSuperMagic = 0x65735546;
-constexpr std::chrono::milliseconds kPollInterval{10};
-
-bool fuse_mounted(const std::string& path) {
-    struct statfs fs {};
-    return ::statfs(path.c_str(), &fs) == 0 && fs.f_type == kFuseSuperMagic;
-}
 
 void redirect_to_null(int fd) {
     UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
@@ -32,7 +17,7 @@ void redirect_to_null(int fd) {
     }
 }
 
-// The parent: exits 0 once the child reports the mount, else with the child's status.
+// The parent: exits 0 once the child reports, else with the child's status.
 [[noreturn]] void wait_for_child(pid_t child, UniqueFd ready) {
     char byte = 0;
     ssize_t n = 0;
@@ -48,33 +33,23 @@ void redirect_to_null(int fd) {
     ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
-// In the child: waits for the mount, then lets the parent go.
-void report_when_mounted(const std::string& mountpoint, int ready) {
-    while (!fuse_mounted(mountpoint)) {
-        std::this_thread::sleep_for(kPollInterval);
-    }
-    redirect_to_null(STDERR_FILENO);
-    char byte = 1;
-    (void)!::write(ready, &byte, 1);
-    ::close(ready);
-}
-
 } // namespace
 
-void detach(const std::string& mountpoint) {
+UniqueFd detach() {
     int fds[2] = {-1, -1};
     if (::pipe2(fds, O_CLOEXEC) != 0) {
         std::perror("lensfs: pipe");
         ::_exit(1);
     }
     UniqueFd read_end(fds[0]);
+    UniqueFd write_end(fds[1]);
     pid_t child = ::fork();
     if (child < 0) {
         std::perror("lensfs: fork");
         ::_exit(1);
     }
     if (child > 0) {
-        ::close(fds[1]);
+        write_end.reset();
         wait_for_child(child, std::move(read_end));
     }
     read_end.reset();
@@ -82,20 +57,17 @@ void detach(const std::string& mountpoint) {
     (void)!::chdir("/");
     redirect_to_null(STDIN_FILENO);
     redirect_to_null(STDOUT_FILENO);
-    // The watcher blocks every signal: SIGTERM and SIGINT belong to the FUSE loop.
-    sigset_t all{};
-    sigset_t old{};
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    try {
-        std::thread(report_when_mounted, mountpoint, fds[1]).detach();
-    } catch (...) {
-        // No watcher: let the parent go now rather than never.
-        char byte = 1;
-        (void)!::write(fds[1], &byte, 1);
-        ::close(fds[1]);
+    return write_end;
+}
+
+void report_ready(UniqueFd& ready) {
+    if (!ready) {
+        return;
     }
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    redirect_to_null(STDERR_FILENO);
+    char byte = 1;
+    (void)!::write(ready.get(), &byte, 1);
+    ready.reset();
 }
 
 } // namespace lensfs::daemon

@@ -1,6 +1,8 @@
 // lensfs: the daemon. Thin: options, then run(); the work is in the modules.
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "daemon/options.hpp"
 #include "daemon/run.hpp"
@@ -21,7 +23,7 @@ int main(int argc, char** argv) {
             std::printf("lensfs %s\n", LENSFS_VERSION);
             return 0;
         }
-        return daemon::run(*options);
+        return daemon::run(*options, std::vector<std::string>(argv, argv + argc));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lensfs: fatal: %s\n", e.what());
         return 1;

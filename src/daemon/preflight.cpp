@@ -3,9 +3,12 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+
+#include "util/log.hpp"
 
 namespace lensfs::daemon {
 
@@ -24,17 +27,34 @@ Status make_dirs(const std::string& path) {
     return Ok{};
 }
 
+constexpr int kMaxStaleMounts = 8;
+
+// stat() of a dead FUSE mount can still succeed from cached attributes; statfs() asks the
+// filesystem and fails with ENOTCONN. Such a mount (of a keeper that was killed) is detached:
+// containers that bound its files keep them, failing, until they restart; nothing else can
+// be done for them, and the mount point is usable again.
+Status clear_stale_mounts(const std::string& path) {
+    struct statfs fs {};
+    for (int round = 0; ::statfs(path.c_str(), &fs) != 0 && errno == ENOTCONN; ++round) {
+        if (round == kMaxStaleMounts || ::umount2(path.c_str(), MNT_DETACH) != 0) {
+            return Error{ENOTCONN, fmt::format("{} is a stale FUSE mount of a daemon that is "
+                                               "gone, and it cannot be detached",
+                                               path)};
+        }
+        log_warn("{}: detached the stale mount of a lensfs that is gone; containers that "
+                 "bound its files see ENOTCONN until they restart",
+                 path);
+    }
+    return Ok{};
+}
+
 Status check_mountpoint(const std::string& path) {
-    // stat() of a dead FUSE mount can still succeed from cached attributes; statfs() asks
-    // the filesystem and fails with ENOTCONN.
+    if (Status st = clear_stale_mounts(path); !st) {
+        return st;
+    }
     struct statfs fs {};
     struct stat st {};
     if (::statfs(path.c_str(), &fs) != 0 || ::stat(path.c_str(), &st) != 0) {
-        if (errno == ENOTCONN) {
-            return Error{ENOTCONN, fmt::format("{} is a stale FUSE mount of a daemon that is gone; "
-                                               "unmount it first (fusermount3 -u {})",
-                                               path, path)};
-        }
         return Error{errno, fmt::format("cannot use mountpoint {}", path)};
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -62,8 +82,8 @@ Status preflight(const std::string& mountpoint) {
                             "container the device)"};
     }
     if (mountpoint.empty() || mountpoint.front() != '/') {
-        return Error{EINVAL, fmt::format("mountpoint must be an absolute path, not '{}'",
-                                         mountpoint)};
+        return Error{EINVAL,
+                     fmt::format("mountpoint must be an absolute path, not '{}'", mountpoint)};
     }
     if (Status st = make_dirs(mountpoint); !st) {
         return st;

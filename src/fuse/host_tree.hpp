@@ -33,10 +33,18 @@ public:
     /// Opens the host directory @p root. If it cannot be opened the host has no entries.
     explicit HostTree(const char* root);
 
+    /// Keeps the numbering in @p path, shared with the other servers of the same mount: the
+    /// numbers found there are taken, and every new number is appended (under an exclusive
+    /// lock, after reading what others appended), so that a server that takes the
+    /// connection over gives every entry the number the kernel already knows. Without it
+    /// (or when the file cannot be used, which is logged) numbers live in this process only.
+    void persist_numbers(const std::string& path);
+
     /// The number of host entry @p rel, numbering it if it is new. ENOMEM when full.
     Result<std::uint32_t> local_of(std::string_view rel);
     /// The path of the host entry numbered @p local, if any.
-    [[nodiscard]] std::optional<std::string> path_of(std::uint32_t local) const;
+    /// Not const: a number another server gave since is read from the shared file.
+    [[nodiscard]] std::optional<std::string> path_of(std::uint32_t local);
     [[nodiscard]] static bool owns(std::uint32_t local) { return local >= kFirstHostLocal; }
 
     /// lstat() of entry @p rel ("" is the directory itself).
@@ -61,8 +69,15 @@ private:
 
     UniqueFd root_;
     mutable std::shared_mutex mutex_;
+    void take_lines(std::string_view text);
+    void read_new_lines();
+    Result<std::uint32_t> add(std::string key);
+
     std::unordered_map<std::string, std::uint32_t> locals_;
-    std::deque<std::string> paths_; // paths_[local - kFirstHostLocal]
+    std::unordered_map<std::uint32_t, std::string> paths_;
+    std::uint32_t next_ = kFirstHostLocal;
+    UniqueFd numbers_;             ///< the shared numbering file, open for appending
+    std::size_t numbers_read_ = 0; ///< bytes of it taken so far
 };
 
 /// "parent/name", or @p name when @p parent is the root ("").

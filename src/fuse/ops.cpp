@@ -9,6 +9,8 @@ namespace lensfs::fuse {
 
 namespace {
 
+constexpr unsigned kMaxWrite = 128 * 1024;
+
 // Requests go to a template node or to a host entry, in the tree their inode names.
 
 void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
@@ -106,10 +108,15 @@ void op_access(fuse_req_t req, fuse_ino_t ino, int mask) {
     });
 }
 
+// Negotiated once per connection by the keeper, and replayed by every server after it: it
+// must give the same answer in every build (a connection cannot be renegotiated).
 void op_init(void* /*userdata*/, fuse_conn_info* conn) {
     // Sizes come from the daemon's accounting of the page cache (files.cpp); a size change
     // must not make the kernel ask for attributes on every cached read.
     conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
+    // Nothing is ever written; this bounds the request buffers (session.cpp) and keeps reads
+    // at up to 32 pages per request.
+    conn->max_write = kMaxWrite;
 }
 
 // Requests that would change the tree. Root passes the kernel's mode checks, so they arrive

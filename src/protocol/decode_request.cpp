@@ -24,6 +24,9 @@ Decoded<RequestBody> decode_list(Fields&) {
 Decoded<RequestBody> decode_status(Fields&) {
     return RequestBody{StatusRequest{}};
 }
+Decoded<RequestBody> decode_upgrade(Fields&) {
+    return RequestBody{UpgradeRequest{}};
+}
 
 template <typename T> Decoded<RequestBody> decode_by_id(Fields& fields) {
     auto id = fields.text("id", Need::required);
@@ -88,6 +91,7 @@ constexpr Operation kOperations[] = {
     {"get", decode_by_id<GetRequest>},
     {"list", decode_list},
     {"status", decode_status},
+    {"upgrade", decode_upgrade},
 };
 
 ProtocolError with_seq(ProtocolError error, std::optional<std::int64_t> seq) {
@@ -119,7 +123,7 @@ Decoded<Request> decode_object(const json& doc) {
     }
     return ProtocolError{ErrorCode::unknown_op,
                          fmt::format("unknown op {} (known: ping, register, unregister, get, "
-                                     "list, status)",
+                                     "list, status, upgrade)",
                                      quoted_excerpt(*op)),
                          seq};
 }

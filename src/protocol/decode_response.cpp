@@ -79,6 +79,9 @@ std::optional<DaemonStatus> read_status(Fields& f) {
     auto pid = f.integer("pid", Need::required, 0, kMaxPid);
     auto times = read_times(f);
     auto containers = f.count("containers", Need::required);
+    auto keeper = f.integer("keeper_pid", Need::optional, 0, kMaxPid);
+    auto generation = f.count("generation", Need::optional);
+    auto open_files = f.count("open_files", Need::optional);
     auto reads = f.count_map("reads", Need::optional);
     auto errors = f.count_map("errors", Need::optional);
     if (f.failed()) {
@@ -89,6 +92,9 @@ std::optional<DaemonStatus> read_status(Fields& f) {
     s.start_boottime_s = times->boottime_s;
     s.start_wall_s = times->wall_s;
     s.containers = *containers;
+    s.keeper_pid = static_cast<pid_t>(keeper.value_or(0));
+    s.generation = generation.value_or(0);
+    s.open_files = open_files.value_or(0);
     s.reads = std::move(reads).value_or(std::map<std::string, std::uint64_t>{});
     s.errors = std::move(errors).value_or(std::map<std::string, std::uint64_t>{});
     return s;

@@ -105,6 +105,9 @@ std::string encode_status(std::optional<std::int64_t> seq, const DaemonStatus& s
         {"pid", s.pid},
         {"start_time", start_time_json(s.start_boottime_s, s.start_wall_s)},
         {"containers", s.containers},
+        {"keeper_pid", s.keeper_pid},
+        {"generation", s.generation},
+        {"open_files", s.open_files},
         {"reads", ojson(s.reads)},
         {"errors", ojson(s.errors)},
     };

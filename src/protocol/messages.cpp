@@ -29,7 +29,7 @@ constexpr std::array kCodeNames{
 
 // The op names, in RequestBody's alternative order.
 constexpr std::array<std::string_view, std::variant_size_v<RequestBody>> kOpNames{
-    "ping", "register", "unregister", "get", "list", "status",
+    "ping", "register", "unregister", "get", "list", "status", "upgrade",
 };
 
 } // namespace

@@ -98,8 +98,13 @@ struct StatusRequest {
     bool operator==(const StatusRequest&) const = default;
 };
 
+/// Replace the serving process by the lensfs binary on disk (a live upgrade).
+struct UpgradeRequest {
+    bool operator==(const UpgradeRequest&) const = default;
+};
+
 using RequestBody = std::variant<PingRequest, RegisterRequest, UnregisterRequest, GetRequest,
-                                 ListRequest, StatusRequest>;
+                                 ListRequest, StatusRequest, UpgradeRequest>;
 
 /// One decoded request line.
 struct Request {
@@ -119,6 +124,9 @@ struct DaemonStatus {
     double start_boottime_s = 0;                ///< when the daemon started, CLOCK_BOOTTIME seconds
     double start_wall_s = 0;                    ///< when the daemon started, CLOCK_REALTIME seconds
     std::uint64_t containers = 0;               ///< registered containers
+    pid_t keeper_pid = 0;                       ///< the keeper holding the mount (0: unknown)
+    std::uint64_t generation = 0;               ///< the serving server's number
+    std::uint64_t open_files = 0;               ///< files open on the mount in this server
     std::map<std::string, std::uint64_t> reads; ///< reads served per file, e.g. "proc/meminfo"
     std::map<std::string, std::uint64_t> errors; ///< error counters by kind, named by the daemon
 

@@ -8,6 +8,7 @@
 
 #include "util/file.hpp"
 #include "util/log.hpp"
+#include "util/parse.hpp"
 #include "view/ns_cache.hpp"
 
 namespace lensfs::view {
@@ -255,6 +256,52 @@ void LoadavgSampler::sample(Clock::time_point now) {
 std::size_t LoadavgSampler::tracked() const {
     std::lock_guard lock(mutex_);
     return entries_.size();
+}
+
+// Line format: hierarchy, v2 (0/1), the three fixed-point averages, then the cgroup path to the
+// end of the line (paths with a newline are not saved).
+std::string LoadavgSampler::save() const {
+    std::string out;
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, e] : entries_) {
+        if (!e.sampled || e.source.path.find('\n') != std::string::npos) {
+            continue;
+        }
+        const auto& f = e.figures.averages.fixed;
+        out += fmt::format("{} {} {} {} {} {}\n", e.source.hierarchy, e.source.v2 ? 1 : 0, f[0],
+                           f[1], f[2], e.source.path);
+    }
+    return out;
+}
+
+std::size_t LoadavgSampler::restore(std::string_view text, Clock::time_point now) {
+    std::size_t taken = 0;
+    std::lock_guard lock(mutex_);
+    while (!text.empty() && entries_.size() < kMaxContainers) {
+        auto [line, rest] = split_first(text, '\n');
+        text = rest;
+        std::array<std::uint64_t, 5> n{};
+        std::string_view tail = line;
+        bool ok = true;
+        for (auto& v : n) {
+            auto [word, after] = split_first(tail, ' ');
+            auto parsed = parse_u64(word);
+            ok = ok && parsed.has_value();
+            v = parsed.value_or(0);
+            tail = after;
+        }
+        if (!ok || n[0] > 64 || n[1] > 1 || tail.empty() || tail.front() != '/') {
+            continue;
+        }
+        Entry e;
+        e.source = cgroup::TaskSource{static_cast<int>(n[0]), n[1] == 1, std::string(tail)};
+        e.figures.averages.fixed = {n[2], n[3], n[4]};
+        e.last_read = now;
+        e.last_sample = now;
+        e.sampled = true;
+        taken += entries_.try_emplace(e.source.key(), std::move(e)).second ? 1 : 0;
+    }
+    return taken;
 }
 
 } // namespace lensfs::view

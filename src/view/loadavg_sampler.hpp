@@ -91,6 +91,14 @@ public:
     /// Containers currently tracked.
     [[nodiscard]] std::size_t tracked() const;
 
+    /// The averages of every sampled container, as text for restore(): what a server that
+    /// takes over from this one needs so that load averages carry on instead of restarting
+    /// from 0.00. One line per container.
+    [[nodiscard]] std::string save() const;
+    /// Tracks the containers of @p text (from save()) with their averages, as if read and
+    /// sampled at @p now. Lines that do not parse are skipped; returns how many were taken.
+    std::size_t restore(std::string_view text, Clock::time_point now = Clock::now());
+
 private:
     struct Entry {
         cgroup::TaskSource source;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The daemon's command line: --help and --version, one-line errors for bad options, a busy or
-# stale mountpoint, a missing /dev/fuse and a non-root caller; a mountpoint created when
+# stale mountpoint (detached, then served), a missing /dev/fuse and a non-root caller; a mountpoint created when
 # missing; clean unmount and exit status 0 on SIGTERM and SIGINT.
 . "$(dirname "$0")/lib.sh"
 require_root_and_fuse
@@ -120,13 +120,22 @@ stop_pid "$LENSFS_PID" INT
 expect_eq "SIGINT: the daemon exits with status 0" 0 "$STOP_STATUS" "$(cat "$LENSFS_LOG")"
 expect_eq "SIGINT: the mountpoint is unmounted" no "$(is_mounted "$MOUNT" && echo yes || echo no)"
 
-# A daemon that dies leaves a stale mount (stat(2) still answers from cached attributes;
-# statfs(2) gets ENOTCONN): the next start says so, and how to clear it, in one line.
+# A keeper that is killed takes its server along (the server notices its parent is gone and
+# drains), and the mount goes stale: stat(2) still answers from cached attributes, statfs(2)
+# gets ENOTCONN. The next start on the same path detaches the stale mount (logged) and serves.
 start_lensfs
 stale=$MOUNT
 stop_pid "$LENSFS_PID" KILL
-run_daemon stale "$LENSFS" -f "$stale"
-expect_one_line_error "a stale mount of a dead daemon" 'stale|not connected|fusermount'
-fusermount3 -u "$stale" 2>/dev/null || umount -l "$stale"
+for ((i = 0; i < 100; i++)); do
+    stat -f "$stale" >/dev/null 2>&1 || break
+    sleep 0.05
+done
+expect_eq "a killed keeper leaves a stale mount" stale \
+    "$(stat -f "$stale" >/dev/null 2>&1 && echo live || echo stale)"
+START_MOUNT=$stale start_lensfs
+expect_match "the next start detaches the stale mount" 'detached the stale mount' \
+    "$(cat "$LENSFS_LOG")"
+expect_match "and serves on the same path" '^MemTotal:' "$(cat "$stale/proc/meminfo")"
+expect_eq "one lensfs mount at the path" 1 "$(awk -v m="$stale" '$2 == m' /proc/self/mounts | wc -l)"
 
 itest_finish

@@ -34,7 +34,8 @@ note "$(tail -n 1 <<<"$out")"
 
 # --- lensctl -----------------------------------------------------------------------------
 text=$(ctl status)
-expect_match "status names the version" '^lensfs 0\.1\.0, pid [0-9]+$' "$text"
+expect_match "status names the version and the processes" \
+    "^lensfs 0\\.1\\.0, keeper pid $LENSFS_PID, server [0-9]+ pid [0-9]+\$" "$text"
 text=$(ctl list)
 expect_match "the pid registered through the C ABI is listed" "^c-abi-pid +$SLEEPER .* $CG\$" "$text"
 expect_no_match "the threads' ids are all gone" '^c-abi-thread-' "$text"

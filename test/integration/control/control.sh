@@ -46,8 +46,8 @@ expect_eq "three requests on one connection, answered in order" \
     '{"ok":true,"seq":1}|{"ok":true,"seq":2}|{"ok":true,"seq":3}' \
     "$(ask '{"op":"ping","seq":1}' '{"op":"ping","seq":2}' '{"op":"ping","seq":3}' | paste -sd'|')"
 status=$(ask '{"op":"status"}')
-expect_match "status: version, pid and counters" \
-    "^\\{\"ok\":true,\"status\":\\{\"version\":\"[0-9.]+\",\"pid\":$LENSFS_PID,.*\"reads\":\\{.*\"proc/meminfo\":" \
+expect_match "status: version, the server's pid, the keeper's and counters" \
+    "^\\{\"ok\":true,\"status\":\\{\"version\":\"[0-9.]+\",\"pid\":[0-9]+,.*\"keeper_pid\":$LENSFS_PID,\"generation\":[0-9]+,.*\"reads\":\\{.*\"proc/meminfo\":" \
     "$status"
 
 make_cgroup reg

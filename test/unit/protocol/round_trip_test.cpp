@@ -103,10 +103,16 @@ TEST_CASE("container responses round-trip bit-exactly") {
 }
 
 TEST_CASE("status responses round-trip") {
-    DaemonStatus status{
-        "0.1.0",         321, 100.5,
-        1718000000.5,    3,   {{"proc/meminfo", 10}, {"proc/uptime", 18446744073709551615ull}},
-        {{"control", 2}}};
+    DaemonStatus status{"0.1.0",
+                        321,
+                        100.5,
+                        1718000000.5,
+                        3,
+                        320,
+                        7,
+                        12,
+                        {{"proc/meminfo", 10}, {"proc/uptime", 18446744073709551615ull}},
+                        {{"control", 2}}};
     Response back = decode_line(encode_status(6, status));
     REQUIRE(back.status);
     CHECK(*back.status == status);

@@ -1,0 +1,537 @@
+#include "daemon/keeper.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <optional>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "control/listener.hpp"
+#include "daemon/background.hpp"
+#include "daemon/preflight.hpp"
+#include "daemon/registry_wiring.hpp"
+#include "daemon/service_manager.hpp"
+#include "daemon/spawn.hpp"
+#include "daemon/view_of.hpp"
+#include "fuse/session.hpp"
+#include "util/clock.hpp"
+#include "util/file.hpp"
+#include "util/log.hpp"
+
+namespace lensfs::daemon {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr auto kReadyTimeout = 30s;      // a server's start: registry, cgroups, INIT replay
+constexpr auto kControlStopTimeout = 5s; // a server finishing its control requests
+constexpr auto kDrainTimeout = 15s;      // a server finishing the FUSE requests it took
+constexpr auto kQuickExit = 5s;          // a server that dies this soon died of its start
+constexpr auto kMaxRespawnDelay = 1000ms;
+
+std::string describe_exit(int status) {
+    if (WIFSIGNALED(status)) {
+        return fmt::format("killed by signal {} ({})", WTERMSIG(status),
+                           strsignal(WTERMSIG(status)));
+    }
+    return fmt::format("exited with status {}", WEXITSTATUS(status));
+}
+
+// The pid file of LXCFS's -p: written once the keeper serves, removed at exit.
+class PidFile {
+public:
+    void write(const std::string& path) {
+        if (path.empty()) {
+            return;
+        }
+        if (Status st = write_file_atomic(path, fmt::format("{}\n", ::getpid()), 0644); !st) {
+            log_warn("cannot write pid file {}: {}", path, st.error().message());
+            return;
+        }
+        path_ = path;
+    }
+    ~PidFile() {
+        if (!path_.empty()) {
+            ::unlink(path_.c_str());
+        }
+    }
+
+private:
+    std::string path_;
+};
+
+enum class Upgrade : std::uint8_t { none, stopping_control, starting, draining };
+
+class Keeper {
+public:
+    Keeper(const Options& o, std::vector<std::string> argv)
+        : o_(o), argv_(std::move(argv)), binary_(own_binary_path()) {}
+    int run();
+
+private:
+    Status setup();
+    Status restore(std::map<std::string, int>& stored);
+    Status mount();
+    Status open_control();
+    void start_server(bool control_now);
+    void send(const std::optional<ServerChild>& child, Message m);
+    void on_signal(int sig);
+    void on_message(std::optional<ServerChild>& from, Message m);
+    void on_ready(ServerChild& child);
+    void on_exit(pid_t pid, int status);
+    void on_current_exit(int status);
+    void begin_upgrade(std::string_view why);
+    void end_upgrade(std::string_view how);
+    void check_deadline();
+    void read_channel(std::optional<ServerChild>& child);
+    void stop_children();
+    void finish();
+    void log_status();
+    int poll_timeout_ms() const;
+
+    const Options& o_;
+    std::vector<std::string> argv_;
+    std::string binary_;
+    UniqueFd signals_;
+    UniqueFd ready_; ///< detach()'s report channel, until the first server serves
+    std::optional<fuse::Connection> connection_;
+    UniqueFd fuse_fd_; ///< the FUSE descriptor when taken from the service manager's store
+    UniqueFd init_;    ///< memfd with the INIT request
+    std::optional<control::Listener> listener_;
+    UniqueFd stored_control_;
+    PidFile pidfile_;
+    std::optional<ServerChild> current_;
+    std::optional<ServerChild> next_;
+    std::optional<ServerChild> old_;
+    Upgrade upgrade_ = Upgrade::none;
+    Clock::time_point deadline_{};
+    std::optional<Clock::time_point> respawn_at_;
+    unsigned quick_exits_ = 0;
+    bool served_ = false;  ///< a server has said ready once
+    bool fdstore_ = false; ///< the service manager keeps our descriptors
+    bool stopping_ = false;
+    int exit_status_ = 0;
+    double started_boottime_s_ = clock_seconds(CLOCK_BOOTTIME);
+    double started_wall_s_ = clock_seconds(CLOCK_REALTIME);
+};
+
+int fuse_fd_of(const std::optional<fuse::Connection>& c, const UniqueFd& stored) {
+    return c ? c->fd() : stored.get();
+}
+
+Status Keeper::restore(std::map<std::string, int>& stored) {
+    fuse_fd_ = UniqueFd(stored.at("fuse"));
+    init_ = UniqueFd(stored.at("fuse-init"));
+    if (auto it = stored.find("control"); it != stored.end()) {
+        stored_control_ = UniqueFd(it->second);
+    }
+    fdstore_ = true;
+    log_info("keeper: taking over the FUSE connection of {} from the service manager's store",
+             o_.mountpoint);
+    return Ok{};
+}
+
+Status Keeper::mount() {
+    auto c = fuse::mount_connection(o_.mountpoint, o_.fuse_debug);
+    if (!c) {
+        return std::move(c).error();
+    }
+    connection_ = std::move(*c);
+    // A fresh connection: the numbers an earlier mount gave host entries mean nothing now.
+    ::unlink(host_numbers_file(o_).c_str());
+    init_ = UniqueFd(::memfd_create("lensfs-init", MFD_CLOEXEC));
+    const std::string& init = connection_->init;
+    if (!init_ ||
+        ::pwrite(init_.get(), init.data(), init.size(), 0) != static_cast<ssize_t>(init.size())) {
+        return make_error(errno, "keeping the INIT request");
+    }
+    return Ok{};
+}
+
+Status Keeper::open_control() {
+    if (Status st = ensure_state_dir(o_.state_dir); !st) {
+        return st;
+    }
+    if (!o_.control_socket || stored_control_) {
+        return Ok{};
+    }
+    auto group = resolve_group(o_.socket_group);
+    if (!group) {
+        return std::move(group).error();
+    }
+    auto listener = control::open_listener({o_.socket, *group});
+    if (!listener) {
+        return std::move(listener).error();
+    }
+    listener_ = std::move(*listener);
+    return Ok{};
+}
+
+Status Keeper::setup() {
+    auto stored = take_listen_fds();
+    bool restored = stored.count("fuse") != 0 && stored.count("fuse-init") != 0;
+    if (!restored) {
+        for (auto& [name, fd] : stored) {
+            ::close(fd);
+        }
+        if (Status st = preflight(o_.mountpoint); !st) {
+            return st;
+        }
+    } else if (Status st = restore(stored); !st) {
+        return st;
+    }
+    if (Status st = open_control(); !st) {
+        return st;
+    }
+    if (!o_.foreground) {
+        ready_ = detach();
+    }
+    return restored ? Ok{} : mount();
+}
+
+void Keeper::start_server(bool control_now) {
+    Handoff h;
+    h.fuse_fd = fuse_fd_of(connection_, fuse_fd_);
+    h.init_fd = init_.get();
+    h.control_fd = listener_ ? listener_->fd.get() : stored_control_.get();
+    h.generation = next_generation(o_.state_dir);
+    h.control_now = control_now;
+    h.keeper_pid = ::getpid();
+    h.keeper_boottime_s = started_boottime_s_;
+    h.keeper_wall_s = started_wall_s_;
+    auto child = spawn_server(binary_, argv_, h);
+    if (!child) {
+        log_error("keeper: cannot start a server: {}", child.error().message());
+        respawn_at_ = Clock::now() + kMaxRespawnDelay;
+        return;
+    }
+    log_info("keeper: started server {} (pid {}) from {}", child->generation, child->pid, binary_);
+    (control_now ? current_ : next_) = std::move(*child);
+}
+
+void Keeper::send(const std::optional<ServerChild>& child, Message m) {
+    if (!child) {
+        return;
+    }
+    std::string_view name = message_name(m);
+    if (::send(child->channel.get(), name.data(), name.size(), MSG_NOSIGNAL) < 0) {
+        log_warn("keeper: cannot tell server {} '{}': {}", child->generation, name,
+                 std::strerror(errno));
+    }
+}
+
+void Keeper::on_ready(ServerChild& child) {
+    child.ready = true;
+    if (served_) {
+        return;
+    }
+    served_ = true;
+    report_ready(ready_);
+    pidfile_.write(o_.pidfile);
+    if (service_managed()) {
+        if (!fdstore_) {
+            std::vector<int> fds = {fuse_fd_of(connection_, fuse_fd_)};
+            Status st = service_notify("FDSTORE=1\nFDNAME=fuse", fds);
+            fds = {init_.get()};
+            st = st ? service_notify("FDSTORE=1\nFDNAME=fuse-init", fds) : st;
+            if (listener_) {
+                fds = {listener_->fd.get()};
+                (void)service_notify("FDSTORE=1\nFDNAME=control", fds);
+            }
+            fdstore_ = static_cast<bool>(st);
+            if (!st) {
+                log_warn("keeper: the service manager keeps no descriptors ({}): a restart "
+                         "will break the containers' files",
+                         st.error().message());
+            }
+        }
+        (void)service_notify(
+            fmt::format("READY=1\nMAINPID={}\nSTATUS=serving {}", ::getpid(), o_.mountpoint));
+    }
+}
+
+void Keeper::begin_upgrade(std::string_view why) {
+    if (upgrade_ != Upgrade::none || !current_ || !current_->ready || stopping_) {
+        log_warn("keeper: {}: not now (an upgrade or a restart is under way)", why);
+        return;
+    }
+    log_info("keeper: {}: upgrading to {}", why, binary_);
+    upgrade_ = Upgrade::stopping_control;
+    deadline_ = Clock::now() + kControlStopTimeout;
+    send(current_, Message::stop_control);
+}
+
+void Keeper::end_upgrade(std::string_view how) {
+    log_info("keeper: upgrade {}", how);
+    upgrade_ = Upgrade::none;
+    send(current_, Message::start_control);
+    if (current_) {
+        current_->control = true;
+    }
+}
+
+void Keeper::on_message(std::optional<ServerChild>& from, Message m) {
+    switch (m) {
+    case Message::ready:
+        on_ready(*from);
+        if (&from == &next_ && upgrade_ == Upgrade::starting) {
+            // The new server serves: the old one finishes what it took and goes.
+            send(current_, Message::drain);
+            old_ = std::move(current_);
+            current_ = std::move(next_);
+            next_.reset();
+            upgrade_ = Upgrade::draining;
+            deadline_ = Clock::now() + kDrainTimeout;
+        }
+        break;
+    case Message::control_stopped:
+        if (&from == &current_ && upgrade_ == Upgrade::stopping_control) {
+            current_->control = false;
+            upgrade_ = Upgrade::starting;
+            deadline_ = Clock::now() + kReadyTimeout;
+            start_server(false);
+            if (!next_) {
+                end_upgrade("failed: no new server could be started");
+            }
+        }
+        break;
+    case Message::upgrade:
+        begin_upgrade("lensctl upgrade");
+        break;
+    default:
+        log_warn("keeper: unexpected message '{}'", message_name(m));
+    }
+}
+
+void Keeper::read_channel(std::optional<ServerChild>& child) {
+    char buf[64];
+    ssize_t n = ::recv(child->channel.get(), buf, sizeof(buf), MSG_DONTWAIT);
+    if (n <= 0) {
+        return; // closed: the exit shows up as SIGCHLD
+    }
+    if (auto m = parse_message(std::string_view(buf, static_cast<std::size_t>(n)))) {
+        on_message(child, *m);
+    }
+}
+
+void Keeper::on_current_exit(int status) {
+    auto lived = Clock::now() - current_->started;
+    bool was_ready = current_->ready;
+    log_warn("keeper: server {} (pid {}) {} after {:.1f} s", current_->generation, current_->pid,
+             describe_exit(status), std::chrono::duration<double>(lived).count());
+    current_.reset();
+    if (!served_ && !was_ready) {
+        log_error("keeper: the first server could not start; stopping");
+        stopping_ = true;
+        exit_status_ = 1;
+        return;
+    }
+    if (upgrade_ != Upgrade::none) {
+        if (next_) {
+            ::kill(next_->pid, SIGKILL);
+        }
+        upgrade_ = Upgrade::none;
+    }
+    quick_exits_ = lived < kQuickExit ? quick_exits_ + 1 : 0;
+    auto delay = quick_exits_ <= 1
+                     ? 0ms
+                     : std::min(kMaxRespawnDelay, 50ms * (1U << std::min(quick_exits_, 5U)));
+    respawn_at_ = Clock::now() + delay;
+}
+
+void Keeper::on_exit(pid_t pid, int status) {
+    if (current_ && current_->pid == pid) {
+        if (!stopping_) {
+            on_current_exit(status);
+        }
+        current_.reset();
+    } else if (next_ && next_->pid == pid) {
+        log_warn("keeper: new server {} (pid {}) {} before serving", next_->generation, pid,
+                 describe_exit(status));
+        next_.reset();
+        if (!stopping_ && upgrade_ == Upgrade::starting) {
+            end_upgrade("failed: the old server goes on");
+        }
+    } else if (old_ && old_->pid == pid) {
+        log_info("keeper: server {} (pid {}) {}", old_->generation, pid, describe_exit(status));
+        old_.reset();
+        if (!stopping_ && upgrade_ == Upgrade::draining) {
+            end_upgrade(fmt::format("done: server {} (pid {}) serves", current_->generation,
+                                    current_->pid));
+        }
+    }
+}
+
+void Keeper::check_deadline() {
+    if (upgrade_ == Upgrade::none || Clock::now() < deadline_) {
+        return;
+    }
+    switch (upgrade_) {
+    case Upgrade::stopping_control:
+        end_upgrade("abandoned: the server did not stop serving the control socket");
+        break;
+    case Upgrade::starting:
+        if (next_) {
+            ::kill(next_->pid, SIGKILL);
+        }
+        break; // its exit ends the upgrade
+    case Upgrade::draining:
+        if (old_) {
+            log_warn("keeper: server {} did not drain in time: killing it", old_->generation);
+            ::kill(old_->pid, SIGKILL);
+        }
+        break;
+    case Upgrade::none:
+        break;
+    }
+    deadline_ = Clock::now() + 1s;
+}
+
+void Keeper::log_status() {
+    log_info("keeper (pid {}) of {}: server {} (pid {}){}, up {:.0f} s, binary {}", ::getpid(),
+             o_.mountpoint, current_ ? current_->generation : 0, current_ ? current_->pid : 0,
+             upgrade_ != Upgrade::none ? ", upgrading" : "",
+             clock_seconds(CLOCK_BOOTTIME) - started_boottime_s_, binary_);
+}
+
+void Keeper::on_signal(int sig) {
+    switch (sig) {
+    case SIGTERM:
+    case SIGINT:
+        if (!stopping_) {
+            log_info("keeper: {}: stopping", strsignal(sig));
+            stopping_ = true;
+            stop_children();
+        }
+        break;
+    case SIGHUP:
+        begin_upgrade("SIGHUP");
+        break;
+    case SIGUSR1:
+        log_info("keeper: SIGUSR1: the server reloads the registry");
+        send(current_, Message::reload);
+        break;
+    case SIGUSR2:
+        log_status();
+        send(current_, Message::status);
+        break;
+    case SIGCHLD: {
+        int status = 0;
+        pid_t pid = 0;
+        while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+            on_exit(pid, status);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void Keeper::stop_children() {
+    for (auto* c : {&current_, &next_, &old_}) {
+        send(*c, Message::drain);
+    }
+    deadline_ = Clock::now() + kDrainTimeout;
+}
+
+int Keeper::poll_timeout_ms() const {
+    std::optional<Clock::time_point> when;
+    if (respawn_at_) {
+        when = respawn_at_;
+    }
+    if (upgrade_ != Upgrade::none || stopping_) {
+        when = when ? std::min(*when, deadline_) : deadline_;
+    }
+    if (!when) {
+        return -1;
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*when - Clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(ms, 0, 1000));
+}
+
+void Keeper::finish() {
+    if (fdstore_ && exit_status_ == 0) {
+        log_info("keeper: leaving the mount of {} in the service manager's descriptor store: "
+                 "the next start takes it over and the containers' files keep working",
+                 o_.mountpoint);
+        return;
+    }
+    log_info("keeper: unmounting {}", o_.mountpoint);
+    fuse::unmount(o_.mountpoint);
+    if (listener_) {
+        control::remove_socket_file(*listener_);
+    }
+}
+
+int Keeper::run() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD, SIGPIPE}) {
+        sigaddset(&set, sig);
+    }
+    ::sigprocmask(SIG_BLOCK, &set, nullptr);
+    sigdelset(&set, SIGPIPE);
+    signals_ = UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC));
+    if (Status st = setup(); !st) {
+        std::fprintf(stderr, "lensfs: %s\n", st.error().message().c_str());
+        return 1;
+    }
+    log_info("lensfs {} keeper (pid {}) holds {}", LENSFS_VERSION, ::getpid(), o_.mountpoint);
+    start_server(true);
+    while (!(stopping_ && !current_ && !next_ && !old_)) {
+        if (stopping_ && Clock::now() >= deadline_) {
+            for (auto* c : {&current_, &next_, &old_}) {
+                if (*c) {
+                    ::kill((*c)->pid, SIGKILL);
+                }
+            }
+            deadline_ = Clock::now() + 1s;
+        }
+        if (respawn_at_ && Clock::now() >= *respawn_at_ && !stopping_) {
+            respawn_at_.reset();
+            start_server(true);
+        }
+        check_deadline();
+        pollfd fds[4] = {
+            {signals_.get(), POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}};
+        std::optional<ServerChild>* owners[3] = {&current_, &next_, &old_};
+        for (int i = 0; i < 3; ++i) {
+            fds[i + 1].fd = *owners[i] ? (*owners[i])->channel.get() : -1;
+        }
+        if (::poll(fds, 4, poll_timeout_ms()) < 0) {
+            continue;
+        }
+        for (int i = 0; i < 3; ++i) {
+            if ((fds[i + 1].revents & POLLIN) != 0 && *owners[i]) {
+                read_channel(*owners[i]);
+            }
+        }
+        if ((fds[0].revents & POLLIN) != 0) {
+            signalfd_siginfo si{};
+            if (::read(signals_.get(), &si, sizeof(si)) == sizeof(si)) {
+                on_signal(static_cast<int>(si.ssi_signo));
+            }
+        }
+    }
+    finish();
+    return exit_status_;
+}
+
+} // namespace
+
+int run_keeper(const Options& options, std::vector<std::string> argv) {
+    Keeper keeper(options, std::move(argv));
+    return keeper.run();
+}
+
+} // namespace lensfs::daemon

@@ -1,0 +1,293 @@
+#include "daemon/server.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "control/server.hpp"
+#include "daemon/registry_wiring.hpp"
+#include "daemon/view_of.hpp"
+#include "fuse/session.hpp"
+#include "registry/registry.hpp"
+#include "util/clock.hpp"
+#include "util/file.hpp"
+#include "util/log.hpp"
+#include "view/engine.hpp"
+
+namespace lensfs::daemon {
+
+namespace {
+
+constexpr std::chrono::seconds kPruneInterval{60};
+constexpr const char* kLoadavgFile = "loadavg";
+
+Result<cgroup::Layout> load_layout(const Options& o) {
+    return o.cgroup_root.empty() ? cgroup::Layout::discover()
+                                 : cgroup::Layout::from_root(o.cgroup_root);
+}
+
+Result<std::string> read_init(int fd) {
+    std::string out;
+    if (Status st = pread_all(fd, "the saved INIT request", out); !st) {
+        return std::move(st).error();
+    }
+    return out;
+}
+
+// Everything one server process runs: the engine and registry, the FUSE workers, and the
+// control server while it owns the control socket.
+class ServerProcess {
+public:
+    ServerProcess(const Options& o, const Handoff& h, cgroup::Layout layout, host::HostProc proc)
+        : o_(o), h_(h),
+          engine_(std::move(layout), std::move(proc), view::Options{o.cpu_quota_view, o.swap}),
+          registry_(o.state_dir), cx_(engine_, static_cast<std::uint32_t>(h.generation)) {}
+
+    Status start();
+    int loop(int signals);
+
+private:
+    void start_control();
+    void stop_control();
+    void send(Message m);
+    void on_message(Message m);
+    void log_status();
+    void save_loadavg();
+    void restore_loadavg();
+    [[nodiscard]] std::string state_file(const char* name) const {
+        return o_.state_dir + "/" + name;
+    }
+
+    const Options& o_;
+    Handoff h_;
+    view::Engine engine_;
+    Registry registry_;
+    fuse::Context cx_;
+    std::unique_ptr<fuse::Server> fuse_;
+    std::unique_ptr<control::Services> services_;
+    std::unique_ptr<control::ControlServer> control_;
+    double started_boottime_s_ = clock_seconds(CLOCK_BOOTTIME);
+    bool done_ = false;
+    bool first_control_ = true; ///< the registry start() loaded is current
+};
+
+Status ServerProcess::start() {
+    load_registry(registry_);
+    engine_.set_lookup([this](std::string_view cg) { return registry_.longest_containing(cg); });
+    cx_.containers = containers_of(registry_);
+    cx_.resolve = view_of_resolver(o_.view_of, engine_, registry_);
+    cx_.host.persist_numbers(host_numbers_file(o_));
+    auto init = read_init(h_.init_fd);
+    if (!init) {
+        return std::move(init).error();
+    }
+    auto server = fuse::Server::take_over(cx_, h_.fuse_fd, *init, o_.threads, o_.fuse_debug);
+    if (!server) {
+        return std::move(server).error();
+    }
+    fuse_ = std::move(*server);
+    log_info("server {} (pid {}) serves {} with {} workers (FUSE protocol {})", h_.generation,
+             ::getpid(), o_.mountpoint, o_.threads, fuse_->protocol());
+    send(Message::ready);
+    if (h_.control_now) {
+        start_control();
+    }
+    return Ok{};
+}
+
+void ServerProcess::send(Message m) {
+    std::string_view name = message_name(m);
+    if (::send(h_.keeper_fd, name.data(), name.size(), MSG_NOSIGNAL) < 0) {
+        log_warn("server: cannot tell the keeper '{}': {}", name, std::strerror(errno));
+    }
+}
+
+void ServerProcess::start_control() {
+    if (control_) {
+        return;
+    }
+    if (!first_control_) {
+        load_registry(registry_); // the previous server may have changed it
+    }
+    first_control_ = false;
+    prune_registry(registry_, engine_);
+    restore_loadavg();
+    services_ = std::make_unique<control::Services>(control::Services{
+        registry_, engine_.layout(), engine_.proc(), h_.keeper_boottime_s, h_.keeper_wall_s,
+        [this](DaemonStatus& s) {
+            report_engine_counters(engine_, s);
+            s.keeper_pid = h_.keeper_pid;
+            s.generation = h_.generation;
+            s.open_files = cx_.handles.in_use();
+        },
+        [this]() -> Status {
+            send(Message::upgrade);
+            return Ok{};
+        }});
+    control::ServerConfig config;
+    config.group = resolve_group(o_.socket_group).value_or(std::nullopt);
+    config.idle_timeout = std::chrono::seconds(o_.idle_timeout_s);
+    control::Listener listener;
+    if (h_.control_fd >= 0) {
+        listener.fd = UniqueFd(::fcntl(h_.control_fd, F_DUPFD_CLOEXEC, 0));
+        listener.path = o_.socket; // dev/ino stay 0: the keeper owns the socket file
+    }
+    control_ = std::make_unique<control::ControlServer>(std::move(listener), *services_, config);
+    control_->every(kPruneInterval, [this] { prune_registry(registry_, engine_); });
+    control_->every(view::Engine::kLoadavgInterval, [this] {
+        engine_.sample_loadavg();
+        save_loadavg();
+    });
+    if (Status st = control_->start(); !st) {
+        log_error("{}", st.error().message());
+        control_.reset();
+    }
+}
+
+void ServerProcess::stop_control() {
+    if (control_) {
+        control_->stop();
+        control_.reset();
+        save_loadavg();
+    }
+}
+
+void ServerProcess::save_loadavg() {
+    if (Status st = write_file_atomic(state_file(kLoadavgFile), engine_.loadavg_sampler().save());
+        !st) {
+        static RateLimit limit;
+        log_warn_limited(limit, "cannot save the load averages: {}", st.error().message());
+    }
+}
+
+void ServerProcess::restore_loadavg() {
+    if (auto text = read_file(state_file(kLoadavgFile))) {
+        std::size_t n = engine_.loadavg_sampler().restore(*text);
+        if (n > 0) {
+            log_info("load averages of {} containers carried over", n);
+        }
+    }
+}
+
+void ServerProcess::log_status() {
+    log_info("server {} (pid {}, keeper {}): {} containers registered, {} open files, control "
+             "socket {}, up {:.0f} s",
+             h_.generation, ::getpid(), h_.keeper_pid, registry_.size(), cx_.handles.in_use(),
+             control_ ? "served" : "not served",
+             clock_seconds(CLOCK_BOOTTIME) - started_boottime_s_);
+}
+
+void ServerProcess::on_message(Message m) {
+    switch (m) {
+    case Message::start_control:
+        start_control();
+        break;
+    case Message::stop_control:
+        stop_control();
+        send(Message::control_stopped);
+        break;
+    case Message::drain:
+        done_ = true;
+        break;
+    case Message::reload:
+        load_registry(registry_);
+        break;
+    case Message::status:
+        log_status();
+        break;
+    default:
+        log_warn("server: unexpected message '{}' from the keeper", message_name(m));
+    }
+}
+
+int ServerProcess::loop(int signals) {
+    while (!done_) {
+        pollfd fds[3] = {
+            {signals, POLLIN, 0}, {h_.keeper_fd, POLLIN, 0}, {fuse_->gone_fd(), POLLIN, 0}};
+        if (::poll(fds, 3, -1) < 0) {
+            continue;
+        }
+        if ((fds[0].revents & POLLIN) != 0) {
+            signalfd_siginfo si{};
+            if (::read(signals, &si, sizeof(si)) == sizeof(si)) {
+                int sig = static_cast<int>(si.ssi_signo);
+                if (sig == SIGTERM || sig == SIGINT) {
+                    done_ = true;
+                } else if (sig == SIGUSR1) {
+                    on_message(Message::reload);
+                } else if (sig == SIGUSR2) {
+                    on_message(Message::status);
+                }
+            }
+        }
+        if ((fds[1].revents & (POLLIN | POLLHUP)) != 0) {
+            char buf[64];
+            ssize_t n = ::recv(h_.keeper_fd, buf, sizeof(buf), 0);
+            if (n <= 0) {
+                log_warn("server: the keeper is gone; draining");
+                done_ = true;
+            } else if (auto m = parse_message(std::string_view(buf, static_cast<std::size_t>(n)))) {
+                on_message(*m);
+            }
+        }
+        if ((fds[2].revents & POLLIN) != 0) {
+            log_info("server: the mount is gone");
+            done_ = true;
+        }
+    }
+    stop_control();
+    fuse_->drain();
+    log_info("server {} (pid {}) stopped", h_.generation, ::getpid());
+    return 0;
+}
+
+// Signals are read from a signalfd in the main loop; every thread started later inherits
+// the mask and never takes them.
+UniqueFd block_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE}) {
+        sigaddset(&set, sig);
+    }
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    sigdelset(&set, SIGPIPE);
+    return UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC));
+}
+
+} // namespace
+
+int run_server(const Options& o, const Handoff& h) {
+    UniqueFd signals = block_signals();
+    // A server outlives no keeper: without one nobody would start the next server.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != h.keeper_pid) {
+        log_error("server: the keeper (pid {}) is gone", h.keeper_pid);
+        return 1;
+    }
+    auto layout = load_layout(o);
+    if (!layout) {
+        log_error("cannot find cgroups: {}", layout.error().message());
+        return 1;
+    }
+    auto proc = host::HostProc::open("/proc");
+    if (!proc) {
+        log_error("{}", proc.error().message());
+        return 1;
+    }
+    auto process = std::make_unique<ServerProcess>(o, h, std::move(*layout), std::move(*proc));
+    if (Status st = process->start(); !st) {
+        log_error("server: {}", st.error().message());
+        return 1;
+    }
+    return process->loop(signals.get());
+}
+
+} // namespace lensfs::daemon

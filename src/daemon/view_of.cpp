@@ -1,0 +1,79 @@
+#include "daemon/view_of.hpp"
+
+#include <cerrno>
+#include <csignal>
+
+#include <fmt/format.h>
+
+#include "util/log.hpp"
+
+namespace lensfs::daemon {
+
+namespace {
+
+view::Container host_view(view::Engine& engine) {
+    return engine.resolve_cgroup("/", 0);
+}
+
+} // namespace
+
+std::function<view::Container(pid_t)> view_of_resolver(const ViewOf& v, view::Engine& engine,
+                                                       Registry& registry) {
+    switch (v.kind) {
+    case ViewOf::Kind::pid:
+        return [&engine, pid = v.pid](pid_t) {
+            if (::kill(pid, 0) != 0 && errno == ESRCH) {
+                static RateLimit limit;
+                log_warn_limited(limit, "--view-of pid:{}: no such process, host view", pid);
+                return host_view(engine);
+            }
+            return engine.resolve_pid(pid);
+        };
+    case ViewOf::Kind::cgroup:
+        return [&engine, &registry, path = v.value](pid_t) {
+            auto record = registry.longest_containing(path);
+            double start = record && record->cgroup == path ? record->start_boottime_s : 0;
+            return engine.resolve_cgroup(path, start);
+        };
+    case ViewOf::Kind::id:
+        return [&engine, &registry, id = v.value](pid_t) {
+            auto entry = registry.get(id);
+            if (!entry) {
+                static RateLimit limit;
+                log_warn_limited(limit, "--view-of id:{}: not registered, host view", id);
+                return host_view(engine);
+            }
+            return engine.resolve_cgroup(entry->cgroup, entry->start_boottime_s);
+        };
+    case ViewOf::Kind::none:
+        break;
+    }
+    return {};
+}
+
+fuse::Containers containers_of(Registry& registry) {
+    fuse::Containers c;
+    c.by_slot = [&registry](std::uint64_t slot) { return registry.by_slot(slot); };
+    c.by_id = [&registry](std::string_view id) -> std::optional<ContainerRecord> {
+        auto entry = registry.get(id);
+        return entry ? std::optional(entry->record()) : std::nullopt;
+    };
+    c.list = [&registry] {
+        std::vector<ContainerRecord> out;
+        for (const Entry& e : registry.list()) {
+            out.push_back(e.record());
+        }
+        return out;
+    };
+    return c;
+}
+
+std::string host_numbers_file(const Options& options) {
+    std::uint32_t h = 2166136261U; // FNV-1a of the mount point
+    for (char c : options.mountpoint) {
+        h = (h ^ static_cast<unsigned char>(c)) * 16777619U;
+    }
+    return fmt::format("{}/host-entries-{:08x}", options.state_dir, h);
+}
+
+} // namespace lensfs::daemon
