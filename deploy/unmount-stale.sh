@@ -19,9 +19,17 @@ top_fstype() {
     awk -v m="$mountpoint" '$2 == m { t = $3 } END { print t }' /proc/self/mounts
 }
 
+# statfs(2) of a live connection that has no server at the moment (a keeper restarting under
+# systemd) waits for one: give it 2 s, and count a wait as alive.
+stale() {
+    timeout -s KILL 2 stat -f "$mountpoint" >/dev/null 2>&1
+    rc=$?
+    [ "$rc" -ne 0 ] && [ "$rc" -ne 137 ]
+}
+
 # Stacked stale mounts (a daemon restarted over a dead one by hand) come off one per round.
 rounds=0
-while [ "$(top_fstype)" = fuse.lensfs ] && ! stat -f "$mountpoint" >/dev/null 2>&1; do
+while [ "$(top_fstype)" = fuse.lensfs ] && stale; do
     if [ $rounds -ge 8 ] || ! umount -l "$mountpoint"; then
         echo "unmount-stale: cannot detach the stale lensfs mount at $mountpoint" >&2
         exit 1

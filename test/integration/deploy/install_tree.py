@@ -120,9 +120,9 @@ def check_service(t, tree, daemon):
     exec_start = unit.get("ExecStart", [""])[0].split()
     t.equal("ExecStart runs the installed daemon in the foreground", [daemon, "-f"],
             exec_start[:2])
-    helper = unit.get("ExecStopPost", [""])[0].lstrip("-").split()
-    t.check(f"ExecStopPost's helper {helper[:1]} is installed and executable",
-            helper and helper[0] in tree.paths and is_executable(tree.local(helper[0])))
+    helpers = tree.find(r"/libexec/lensfs/unmount-stale$")
+    t.check("the unmount-stale helper is installed and executable",
+            len(helpers) == 1 and is_executable(tree.local(helpers[0])), helpers)
     mode = os.stat(tree.local(units[0])).st_mode & 0o777
     t.equal("the unit is installed with mode 0644", 0o644, mode)
 

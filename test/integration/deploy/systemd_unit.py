@@ -54,19 +54,24 @@ def one(section, key):
 
 def check_service_keys(t, service):
     daemon = os.path.join(env("PREFIX"), env("SBINDIR"), "lensfs")
-    t.equal("Type=simple (the daemon stays in the foreground with -f)", "simple",
-            one(service, "Type"))
+    t.equal("Type=notify (READY=1 once a server serves)", "notify", one(service, "Type"))
+    t.equal("NotifyAccess=main (only the keeper speaks)", "main", one(service, "NotifyAccess"))
+    t.check("FileDescriptorStoreMax= leaves room for the keeper's three descriptors",
+            int(one(service, "FileDescriptorStoreMax") or 0) >= 3,
+            one(service, "FileDescriptorStoreMax"))
+    t.equal("ExecReload sends SIGUSR1 to the keeper", ["/bin/kill", "-USR1", "$MAINPID"],
+            (one(service, "ExecReload") or "").split())
     t.equal("ExecStart runs the installed daemon: lensfs -f MOUNTPOINT",
             [daemon, "-f", MOUNTPOINT], (one(service, "ExecStart") or "").split())
     t.check("ExecStart is an absolute path", daemon.startswith("/"), daemon)
     t.equal("Restart=on-failure", "on-failure", one(service, "Restart"))
     t.equal("OOMScoreAdjust=-1000 (never chosen by the OOM killer)", "-1000",
             one(service, "OOMScoreAdjust"))
-    t.equal("KillMode=mixed (SIGTERM to the daemon, which unmounts)", "mixed",
+    t.equal("KillMode=mixed (SIGTERM to the keeper, which drains its server)", "mixed",
             one(service, "KillMode"))
-    helper = os.path.join(env("PREFIX"), env("LIBEXECDIR"), "lensfs", "unmount-stale")
-    t.equal("ExecStopPost detaches a stale mount, failures ignored",
-            ["-" + helper, MOUNTPOINT], (one(service, "ExecStopPost") or "").split())
+    t.check("no ExecStopPost: its statfs would wait for a server during a restart, and the "
+            "keeper detaches a dead mount itself", one(service, "ExecStopPost") is None,
+            one(service, "ExecStopPost"))
     t.equal("RuntimeDirectory=lensfs", "lensfs", one(service, "RuntimeDirectory"))
     t.equal("the runtime directory (registry) survives a restart", "yes",
             one(service, "RuntimeDirectoryPreserve"))
@@ -90,9 +95,7 @@ def verify_with_systemd(t, unit_path):
         return
     with open(unit_path, encoding="utf-8") as f:
         text = f.read()
-    helper = os.path.join(env("SOURCE_ROOT"), "deploy", "unmount-stale.sh")
     text = re.sub(r"^ExecStart=\S+", "ExecStart=" + env("LENSFS"), text, flags=re.M)
-    text = re.sub(r"^ExecStopPost=-\S+", "ExecStopPost=-" + helper, text, flags=re.M)
     with tempfile.TemporaryDirectory() as tmp:
         copy = os.path.join(tmp, "lensfs.service")
         with open(copy, "w", encoding="utf-8") as f:
