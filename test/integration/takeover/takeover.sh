@@ -123,10 +123,13 @@ lines=$(grep -c '^up ' <<<"$out")
 note "container: $lines readings"
 expect_cmp "the container kept reading" "$lines" ">" 50 "$out"
 expect_eq "the container never read a wrong MemTotal" 0 \
-    "$(grep '^up ' <<<"$out" | grep -cv 'MemTotal: *262144 kB$')" "$out"
-jumps=$(grep '^up ' <<<"$out" | awk '{ if (NR > 1 && ($2 < last || $2 - last > 1.5)) n++; last = $2 } END { print n + 0 }')
+    "$(grep '^up .*MemTotal' <<<"$out" | grep -cv 'MemTotal: *262144 kB$')" "$out"
+# A reading whose cat failed (a request in flight at the kill) has no uptime: skipped here,
+# counted with the error lines below.
+jumps=$(grep -E '^up [0-9.]+ ' <<<"$out" |
+    awk '{ if (seen && ($2 < last || $2 - last > 1.5)) n++; last = $2; seen = 1 } END { print n + 0 }')
 expect_eq "its uptime went on without a jump or a reset" 0 "$jumps" "$out"
-errors=$(grep -v '^up ' <<<"$out" | grep -c .)
+errors=$(grep -v -E '^up [0-9.]+ [0-9.]+ MemTotal' <<<"$out" | grep -c .)
 note "container: $errors error lines (requests in flight at the kill)"
 expect_cmp "its failed reads are at most the requests in flight at the kill" "$errors" "<=" "$THREADS" "$out"
 
