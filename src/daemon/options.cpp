@@ -330,7 +330,7 @@ LXCFS compatibility (LXCFS 5's options; see lensfs(8)):
 lensfs runs as a keeper (this process: it holds the mount) and a server (it
 serves). A server that dies is replaced within a second without unmounting.
 Signals to the keeper: SIGHUP live upgrade to the binary on disk; SIGUSR1 reload
-the registry; SIGUSR2 status to the log; SIGINT or SIGTERM stop and unmount
+the registry and STATE_DIR/log-level; SIGUSR2 status to the log; SIGINT or SIGTERM stop and unmount
 (under systemd with its descriptor store: the mount is left for the next start).
 See lensfs(8) "Restarts and upgrades" and lensfs-protocol(7).
 )";

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
+#include <optional>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -20,6 +21,7 @@
 #include "util/clock.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
+#include "util/parse.hpp"
 #include "view/engine.hpp"
 
 namespace lensfs::daemon {
@@ -28,6 +30,23 @@ namespace {
 
 constexpr std::chrono::seconds kPruneInterval{60};
 constexpr const char* kLoadavgFile = "loadavg";
+constexpr const char* kLogLevelFile = "log-level";
+
+constexpr std::pair<std::string_view, LogLevel> kLevels[] = {
+    {"debug", LogLevel::debug},
+    {"info", LogLevel::info},
+    {"warning", LogLevel::warning},
+    {"error", LogLevel::error},
+};
+
+const std::pair<std::string_view, LogLevel>* find_level(std::string_view word) {
+    for (const auto& entry : kLevels) {
+        if (entry.first == word) {
+            return &entry;
+        }
+    }
+    return nullptr;
+}
 
 Result<cgroup::Layout> load_layout(const Options& o) {
     return o.cgroup_root.empty() ? cgroup::Layout::discover()
@@ -61,6 +80,8 @@ private:
     void on_message(Message m);
     void log_status();
     void save_loadavg();
+    void reload();
+    std::string_view apply_log_level();
     void restore_loadavg();
     [[nodiscard]] std::string state_file(const char* name) const {
         return o_.state_dir + "/" + name;
@@ -80,6 +101,7 @@ private:
 };
 
 Status ServerProcess::start() {
+    apply_log_level();
     load_registry(registry_);
     engine_.set_lookup([this](std::string_view cg) { return registry_.longest_containing(cg); });
     cx_.containers = containers_of(registry_);
@@ -177,6 +199,29 @@ void ServerProcess::restore_loadavg() {
     }
 }
 
+// SIGUSR1: the registry from disk, and the log level from <state-dir>/log-level (debug,
+// info, warning or error; without the file, the command line's).
+void ServerProcess::reload() {
+    load_registry(registry_);
+    log_info("reloaded: {} containers registered, log level {}", registry_.size(),
+             apply_log_level());
+}
+
+std::string_view ServerProcess::apply_log_level() {
+    const auto* level = find_level(o_.debug ? "debug" : "info");
+    if (auto text = read_file(state_file(kLogLevelFile), 64)) {
+        std::string_view word = trim(*text);
+        if (const auto* chosen = find_level(word)) {
+            level = chosen;
+        } else {
+            log_warn("{}: '{}' is not debug, info, warning or error", state_file(kLogLevelFile),
+                     word);
+        }
+    }
+    log_configure(level->second, o_.foreground ? LogSink::stderr_stream : LogSink::syslog);
+    return level->first;
+}
+
 void ServerProcess::log_status() {
     log_info("server {} (pid {}, keeper {}): {} containers registered, {} open files, control "
              "socket {}, up {:.0f} s",
@@ -198,7 +243,7 @@ void ServerProcess::on_message(Message m) {
         done_ = true;
         break;
     case Message::reload:
-        load_registry(registry_);
+        reload();
         break;
     case Message::status:
         log_status();

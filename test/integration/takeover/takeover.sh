@@ -111,10 +111,17 @@ expect_eq "another server serves after the upgrade" yes "$([[ -n $after && $afte
 expect_eq "it runs the binary now on disk" "$(stat -c %i "$LENSFS")" "$(stat -L -c %i "/proc/$after/exe")"
 
 # --- SIGUSR1 and SIGUSR2 ---------------------------------------------------------------------
-signals() { kill -USR1 "$KEEPER"; sleep 0.3; kill -USR2 "$KEEPER"; }
+signals() {
+    echo debug >"$ITEST_TMP/state/log-level"
+    kill -USR1 "$KEEPER"
+    sleep 0.3
+    kill -USR2 "$KEEPER"
+}
 phase signals signals
 check_readers "SIGUSR1+SIGUSR2" 0 500
 expect_eq "the keeper survives the signals" yes "$(alive "$KEEPER" && echo yes || echo no)"
+expect_match "SIGUSR1 reloads the registry and the log level" 'reloaded: 1 containers registered, log level debug' \
+    "$(cat "$LENSFS_LOG")"
 expect_match "SIGUSR2 logs the status" "keeper \\(pid $KEEPER\\) of $MOUNT: server" "$(cat "$LENSFS_LOG")"
 
 # --- the container's view across all of it ----------------------------------------------------
