@@ -119,6 +119,29 @@ TEST_CASE("sampler: zeros before the first sample, then the kernel's decay") {
     }
 }
 
+TEST_CASE("sampler: averages carry over to a new sampler (a server that takes over)") {
+    auto engine = fixture_engine("v1");
+    LoadavgSampler& s = engine->loadavg_sampler();
+    auto cg = in("/lensfs-test-v1");
+    REQUIRE(s.note_read(cg, t0));
+    s.sample(t0 + 1s);
+    std::string saved = s.save();
+    CHECK(saved.find("/lensfs-test-v1") != std::string::npos);
+
+    auto next_engine = fixture_engine("v1");
+    LoadavgSampler& next = next_engine->loadavg_sampler();
+    CHECK(next.restore(saved + "garbage line\n1 2 x 4 5 /bad\n9 0 1 2 3 relative\n", t0 + 2s) ==
+          1);
+    auto carried = next.note_read(cg, t0 + 2s);
+    REQUIRE(carried);
+    CHECK(carried->averages.fixed == kFirst);
+    // The next sample continues the decay from the carried averages.
+    next.sample(t0 + 7s);
+    CHECK(next.note_read(cg, t0 + 7s)->averages.fixed[0] ==
+          loadavg::calc_load(kFirst[0], loadavg::kExp1, 3 * loadavg::kFixed1));
+    CHECK(next.save() != saved);
+}
+
 TEST_CASE("sampler: a steady count converges like the host's average") {
     auto engine = fixture_engine("v2"); // one task running
     LoadavgSampler& s = engine->loadavg_sampler();
