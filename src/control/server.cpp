@@ -216,8 +216,11 @@ Status ControlServer::start() {
         return Error{e.code().value(), "cannot start the control thread"};
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    log_info("control socket {} ({})", s.listener.path,
-             s.config.group ? fmt::format("root and group {}", *s.config.group) : "root only");
+    if (s.acceptor) {
+        log_info("control socket {} ({})", s.listener.path,
+                 s.config.group ? fmt::format("root and group {}", *s.config.group)
+                                : "root only");
+    }
     return Ok{};
 }
 

@@ -147,7 +147,7 @@ Status Keeper::mount() {
     }
     connection_ = std::move(*c);
     // A fresh connection: the numbers an earlier mount gave host entries mean nothing now.
-    ::unlink(host_numbers_file(o_).c_str());
+    ::unlink(mount_state_file(o_, "host-entries").c_str());
     init_ = UniqueFd(::memfd_create("lensfs-init", MFD_CLOEXEC));
     const std::string& init = connection_->init;
     if (!init_ ||

@@ -172,6 +172,7 @@ Status apply_control(int opt, const char* arg, Options& o) {
     case kSocket:
         // Checked when the socket is created, like the mountpoint.
         o.socket = arg;
+        o.socket_given = true;
         break;
     case kStateDir: {
         auto path = absolute_path("--state-dir", arg);
@@ -269,6 +270,11 @@ Result<Options> parse_options(int argc, char** argv) {
     if (optind < argc) {
         return Error{EINVAL, std::string("unexpected argument: ") + argv[optind]};
     }
+    // A --view-of mount is a debugging mount beside the service: it serves no control socket
+    // of its own unless asked for one, and asks the service's socket for id: lookups.
+    if (o.view_of.kind != ViewOf::Kind::none && !o.socket_given) {
+        o.control_socket = false;
+    }
     return o;
 }
 
@@ -296,7 +302,9 @@ Options:
       --direct-io          accepted, no effect: every read reaches the daemon
       --fuse-debug         print libfuse's trace of every request (very verbose)
       --view-of SPEC       serve every reader one container's view (SPEC:
-                           pid:N, cgroup:PATH or id:ID; see lensfs(8))
+                           pid:N, cgroup:PATH or id:ID; see lensfs(8)); starts
+                           beside the running service: no control socket unless
+                           --socket is given, id: asked from the service's socket
 
 Control socket and registry (see lensfs-protocol(7)):
       --socket PATH        serve the control socket at PATH (default

@@ -30,7 +30,8 @@ struct Options {
     bool cpu_quota_view = true;
     unsigned threads = 8;
     std::string socket = kDefaultSocket;
-    bool control_socket = true; ///< false: --no-socket
+    bool control_socket = true; ///< false: --no-socket, or --view-of without --socket
+    bool socket_given = false;  ///< --socket was on the command line
     std::string socket_group;   ///< name or number; empty: root only
     std::string state_dir = kDefaultStateDir;
     unsigned idle_timeout_s = kDefaultIdleTimeoutS; ///< control connections

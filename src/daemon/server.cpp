@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "client/client.hpp"
 #include "control/server.hpp"
 #include "daemon/registry_wiring.hpp"
 #include "daemon/view_of.hpp"
@@ -29,7 +30,6 @@ namespace lensfs::daemon {
 namespace {
 
 constexpr std::chrono::seconds kPruneInterval{60};
-constexpr const char* kLoadavgFile = "loadavg";
 constexpr const char* kLogLevelFile = "log-level";
 
 constexpr std::pair<std::string_view, LogLevel> kLevels[] = {
@@ -105,8 +105,9 @@ Status ServerProcess::start() {
     load_registry(registry_);
     engine_.set_lookup([this](std::string_view cg) { return registry_.longest_containing(cg); });
     cx_.containers = containers_of(registry_);
-    cx_.resolve = view_of_resolver(o_.view_of, engine_, registry_);
-    cx_.host.persist_numbers(host_numbers_file(o_));
+    cx_.resolve = view_of_resolver(o_.view_of, engine_, registry_, o_.control_socket,
+                                   o_.socket_given ? o_.socket : client::socket_path(nullptr));
+    cx_.host.persist_numbers(mount_state_file(o_, "host-entries"));
     auto init = read_init(h_.init_fd);
     if (!init) {
         return std::move(init).error();
@@ -140,7 +141,11 @@ void ServerProcess::start_control() {
         load_registry(registry_); // the previous server may have changed it
     }
     first_control_ = false;
-    prune_registry(registry_, engine_);
+    // A debugging mount without a control socket reads the service's registry and never
+    // writes it.
+    if (o_.control_socket) {
+        prune_registry(registry_, engine_);
+    }
     restore_loadavg();
     services_ = std::make_unique<control::Services>(control::Services{
         registry_, engine_.layout(), engine_.proc(), h_.keeper_boottime_s, h_.keeper_wall_s,
@@ -163,7 +168,9 @@ void ServerProcess::start_control() {
         listener.path = o_.socket; // dev/ino stay 0: the keeper owns the socket file
     }
     control_ = std::make_unique<control::ControlServer>(std::move(listener), *services_, config);
-    control_->every(kPruneInterval, [this] { prune_registry(registry_, engine_); });
+    if (o_.control_socket) {
+        control_->every(kPruneInterval, [this] { prune_registry(registry_, engine_); });
+    }
     control_->every(view::Engine::kLoadavgInterval, [this] {
         engine_.sample_loadavg();
         save_loadavg();
@@ -183,7 +190,8 @@ void ServerProcess::stop_control() {
 }
 
 void ServerProcess::save_loadavg() {
-    if (Status st = write_file_atomic(state_file(kLoadavgFile), engine_.loadavg_sampler().save());
+    if (Status st =
+            write_file_atomic(mount_state_file(o_, "loadavg"), engine_.loadavg_sampler().save());
         !st) {
         static RateLimit limit;
         log_warn_limited(limit, "cannot save the load averages: {}", st.error().message());
@@ -191,7 +199,7 @@ void ServerProcess::save_loadavg() {
 }
 
 void ServerProcess::restore_loadavg() {
-    if (auto text = read_file(state_file(kLoadavgFile))) {
+    if (auto text = read_file(mount_state_file(o_, "loadavg"))) {
         std::size_t n = engine_.loadavg_sampler().restore(*text);
         if (n > 0) {
             log_info("load averages of {} containers carried over", n);

@@ -1,24 +1,66 @@
 #include "daemon/view_of.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
+#include "client/client.hpp"
 #include "util/log.hpp"
 
 namespace lensfs::daemon {
 
 namespace {
 
+constexpr int kLookupTimeoutMs = 500;
+
 view::Container host_view(view::Engine& engine) {
     return engine.resolve_cgroup("/", 0);
+}
+
+// id: of a debugging mount beside the service: the service's registry, asked over its control
+// socket, at most once a second.
+std::function<view::Container(pid_t)> service_id_resolver(view::Engine& engine, std::string id,
+                                                          std::string socket) {
+    struct Cache {
+        std::mutex mu;
+        std::chrono::steady_clock::time_point fetched{};
+        std::optional<Entry> entry;
+    };
+    auto cache = std::make_shared<Cache>();
+    return [&engine, cache, id = std::move(id), socket = std::move(socket)](pid_t) {
+        std::optional<Entry> entry;
+        {
+            std::lock_guard lock(cache->mu);
+            auto now = std::chrono::steady_clock::now();
+            if (now - cache->fetched > std::chrono::seconds(1)) {
+                auto r = client::call(socket, Request{std::nullopt, GetRequest{id}},
+                                      kLookupTimeoutMs);
+                cache->entry = r && r->container ? r->container : std::nullopt;
+                cache->fetched = now;
+                if (!cache->entry) {
+                    static RateLimit limit;
+                    log_warn_limited(limit, "--view-of id:{}: {} has no such container, host view",
+                                     id, socket);
+                }
+            }
+            entry = cache->entry;
+        }
+        if (!entry) {
+            return host_view(engine);
+        }
+        return engine.resolve_cgroup(entry->cgroup, entry->start_boottime_s);
+    };
 }
 
 } // namespace
 
 std::function<view::Container(pid_t)> view_of_resolver(const ViewOf& v, view::Engine& engine,
-                                                       Registry& registry) {
+                                                       Registry& registry, bool serves_registry,
+                                                       const std::string& socket) {
     switch (v.kind) {
     case ViewOf::Kind::pid:
         return [&engine, pid = v.pid](pid_t) {
@@ -36,6 +78,9 @@ std::function<view::Container(pid_t)> view_of_resolver(const ViewOf& v, view::En
             return engine.resolve_cgroup(path, start);
         };
     case ViewOf::Kind::id:
+        if (!serves_registry) {
+            return service_id_resolver(engine, v.value, socket);
+        }
         return [&engine, &registry, id = v.value](pid_t) {
             auto entry = registry.get(id);
             if (!entry) {
@@ -68,12 +113,12 @@ fuse::Containers containers_of(Registry& registry) {
     return c;
 }
 
-std::string host_numbers_file(const Options& options) {
+std::string mount_state_file(const Options& options, std::string_view name) {
     std::uint32_t h = 2166136261U; // FNV-1a of the mount point
     for (char c : options.mountpoint) {
         h = (h ^ static_cast<unsigned char>(c)) * 16777619U;
     }
-    return fmt::format("{}/host-entries-{:08x}", options.state_dir, h);
+    return fmt::format("{}/{}-{:08x}", options.state_dir, name, h);
 }
 
 } // namespace lensfs::daemon

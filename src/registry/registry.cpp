@@ -127,22 +127,26 @@ Error Registry::set_aside(std::string_view why, std::string_view outcome) {
 
 Status Registry::load() {
     std::lock_guard writer(write_mu_);
-    install({});
+    // The table is replaced in one step: readers never see it empty during a reload.
     auto text = read_file(path_, kMaxStateBytes);
     if (!text && text.error().code == ENOENT) {
+        install({});
         return Ok{};
     }
     if (!text && text.error().code != EFBIG) {
+        install({});
         return Error{
             text.error().code,
             fmt::format("registry state {} cannot be read; starting with no containers", path_)};
     }
     if (!text) {
+        install({});
         return set_aside(fmt::format("larger than {} bytes", kMaxStateBytes),
                          "starting with no containers");
     }
     auto decoded = decode_state(*text);
     if (!decoded) {
+        install({});
         return set_aside(decoded.error().context, "starting with no containers");
     }
     EntryMap entries;
@@ -154,6 +158,7 @@ Status Registry::load() {
     }
     next_slot_ = std::max(next_slot_, decoded->next_slot);
     if (!assign_slots(entries)) {
+        install({});
         return set_aside("no registry slots left", "starting with no containers");
     }
     install(entries);

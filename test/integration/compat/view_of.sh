@@ -47,6 +47,43 @@ expect_eq "id: an unregistered id gets the host's MemTotal" "$host_total" \
     "$(meminfo_kb MemTotal "$mem")" "$mem"
 stop_lensfs
 
+# Beside the service: a main daemon with its own socket and state knows the container; a
+# --view-of id: mount started with no --socket (as an operator types it, the service found
+# through LENSFS_SOCKET as lensctl finds it, the state directory shared as with the defaults)
+# starts, serves no socket of its own, and asks the service for the container.
+mkdir -p "$ITEST_TMP/main-state"
+start_lensfs --socket "$ITEST_TMP/main.sock" --state-dir "$ITEST_TMP/main-state"
+MAIN_PID=$LENSFS_PID
+python3 - "$ITEST_TMP/main.sock" "/$(cg_rel small)" <<'PY' || die "cannot register the container"
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall((json.dumps({"op": "register", "id": "lensfs-test-beside", "cgroup": sys.argv[2]}) + "\n").encode())
+reply = s.makefile().readline()
+sys.exit(0 if json.loads(reply).get("ok") else 1)
+PY
+BESIDE=$(mktemp -d "$ITEST_TMP/beside.XXXXXX")
+ITEST_MOUNTS+=("$BESIDE")
+LENSFS_SOCKET=$ITEST_TMP/main.sock "${ITEST_SIGNAL_RESET[@]}" "$LENSFS" -f \
+    --state-dir "$ITEST_TMP/main-state" --view-of id:lensfs-test-beside "$BESIDE" \
+    >"$ITEST_TMP/beside.log" 2>&1 &
+BESIDE_PID=$!
+ITEST_DAEMONS+=("$BESIDE_PID")
+for ((i = 0; i < 100; i++)); do
+    grep -q '^MemTotal' "$BESIDE/proc/meminfo" 2>/dev/null && break
+    sleep 0.05
+done
+mem=$(cat "$BESIDE/proc/meminfo" 2>&1)
+expect_eq "beside the service: id: is the service's container" 262144 \
+    "$(meminfo_kb MemTotal "$mem")" "$mem$(cat "$ITEST_TMP/beside.log")"
+expect_no_match "it serves no control socket of its own" 'control socket' "$(cat "$ITEST_TMP/beside.log")"
+expect_eq "the service's socket is untouched" yes "$([[ -S $ITEST_TMP/main.sock ]] && echo yes || echo no)"
+stop_pid "$BESIDE_PID" TERM
+expect_eq "the debugging mount stops cleanly" 0 "$STOP_STATUS" "$(cat "$ITEST_TMP/beside.log")"
+expect_eq "the service still serves" yes \
+    "$(alive "$MAIN_PID" && grep -q '^MemTotal' "$MOUNT/proc/meminfo" && echo yes || echo no)"
+stop_lensfs "$MAIN_PID"
+
 itest_tmp
 for spec in foo pid:abc pid:0 cgroup:relative id:; do
     out=$("$LENSFS" -f --view-of "$spec" "$ITEST_TMP/never" 2>&1)

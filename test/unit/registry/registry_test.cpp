@@ -230,3 +230,26 @@ TEST_CASE("readers run concurrently with writers") {
     CHECK(misses == 0);
     CHECK(r.size() == 21);
 }
+
+TEST_CASE("a reload never shows readers an empty table") {
+    TempDir dir;
+    Registry r(dir.path());
+    REQUIRE(r.load());
+    REQUIRE(r.upsert(make_entry("web-1", "/lensfs-test-a")));
+    auto slot = r.get("web-1")->slot;
+    std::atomic<bool> stop{false};
+    std::atomic<int> missing{0};
+    std::thread reader([&] {
+        while (!stop) {
+            if (!r.by_slot(slot) || !r.get("web-1")) {
+                ++missing;
+            }
+        }
+    });
+    for (int i = 0; i < 200; ++i) {
+        REQUIRE(r.load());
+    }
+    stop = true;
+    reader.join();
+    CHECK(missing == 0);
+}
