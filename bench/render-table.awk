@@ -74,7 +74,8 @@ function rate_cell(k) {
     return sprintf("%.0f", ops[k]) mark(k)
 }
 
-function cpu_cell(k) { return (k in cpu) && is_num(cpu[k]) ? cpu[k] : "-" }
+# No figure when no read succeeded: failed opens are not what the table compares.
+function cpu_cell(k) { return measured(k) && is_num(cpu[k]) ? cpu[k] mark(k) : "-" }
 
 # a / b of two sources' p50 in one row, "-" when either is missing.
 function ratio(row, a, b,    ka, kb) {
@@ -85,7 +86,7 @@ function ratio(row, a, b,    ka, kb) {
 # CPU per read of source a beyond the floor's, in µs.
 function excess(row, a,    ka, kf) {
     ka = row SUBSEP a; kf = row SUBSEP "floor"
-    if (!is_num(cpu_cell(ka)) || !is_num(cpu_cell(kf))) return "-"
+    if (!measured(ka) || !measured(kf) || !is_num(cpu[ka]) || !is_num(cpu[kf])) return "-"
     return sprintf("%+.1f", cpu[ka] - cpu[kf])
 }
 
