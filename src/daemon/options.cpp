@@ -26,6 +26,7 @@ enum LongOnly : int {
     kEnableCfs,
     kEnablePidfd,
     kViewOf,
+    kRenderWindow,
 };
 
 constexpr option kLongOptions[] = {
@@ -35,6 +36,7 @@ constexpr option kLongOptions[] = {
     {"version", no_argument, nullptr, 'V'},
     {"cgroup-root", required_argument, nullptr, kCgroupRoot},
     {"threads", required_argument, nullptr, kThreads},
+    {"render-window", required_argument, nullptr, kRenderWindow},
     {"no-cpu-quota-view", no_argument, nullptr, kNoCpuQuotaView},
     {"fuse-debug", no_argument, nullptr, kFuseDebug},
     {"direct-io", no_argument, nullptr, kDirectIo},
@@ -224,6 +226,14 @@ Status apply(int opt, const char* arg, Options& o) {
     case kCgroupRoot:
         o.cgroup_root = arg;
         break;
+    case kRenderWindow: {
+        auto n = parse_u64(arg);
+        if (!n || *n > 1000) {
+            return Error{EINVAL, "--render-window takes milliseconds from 0 to 1000"};
+        }
+        o.render_window_ms = static_cast<unsigned>(*n);
+        break;
+    }
     case kThreads: {
         auto n = parse_u64(arg);
         if (!n || *n < 1 || *n > 64) {
@@ -298,13 +308,14 @@ Options:
                            tree, or one directory per v1 hierarchy plus an optional
                            "unified" cgroup2 tree). For tests and debugging.
       --threads N          serve with at most N FUSE worker threads (1-64, default 8)
+      --render-window MS   reads within MS share a rendering (0-1000, default 10)
       --no-cpu-quota-view  show the whole cpuset, ignoring CPU quotas
       --direct-io          accepted, no effect: every read reaches the daemon
       --fuse-debug         print libfuse's trace of every request (very verbose)
       --view-of SPEC       serve every reader one container's view (SPEC:
-                           pid:N, cgroup:PATH or id:ID; see lensfs(8)); starts
-                           beside the running service: no control socket unless
-                           --socket is given, id: asked from the service's socket
+                           pid:N, cgroup:PATH or id:ID; see lensfs(8)); runs
+                           beside the service: no control socket of its own
+                           (unless given --socket PATH), id: asked of the service
 
 Control socket and registry (see lensfs-protocol(7)):
       --socket PATH        serve the control socket at PATH (default
@@ -335,11 +346,10 @@ LXCFS compatibility (LXCFS 5's options; see lensfs(8)):
                            harmless ones are logged and ignored
   -n, -v                   same as --help, --version
 
-lensfs runs as a keeper (this process: it holds the mount) and a server (it
-serves). A server that dies is replaced within a second without unmounting.
-Signals to the keeper: SIGHUP live upgrade to the binary on disk; SIGUSR1 reload
-the registry and STATE_DIR/log-level; SIGUSR2 status to the log; SIGINT or SIGTERM stop and unmount
-(under systemd with its descriptor store: the mount is left for the next start).
+A keeper process holds the mount; a server that dies is replaced without
+unmounting. Signals to the keeper: SIGHUP live upgrade to the binary on disk;
+SIGUSR1 reload the registry and STATE_DIR/log-level; SIGUSR2 status to the log;
+SIGINT, SIGTERM stop and unmount (under systemd: leave the mount to the next start).
 See lensfs(8) "Restarts and upgrades" and lensfs-protocol(7).
 )";
 }

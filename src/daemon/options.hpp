@@ -29,6 +29,7 @@ struct Options {
     bool fuse_debug = false;
     bool cpu_quota_view = true;
     unsigned threads = 8;
+    unsigned render_window_ms = 10; ///< --render-window: reads this close share a rendering
     std::string socket = kDefaultSocket;
     bool control_socket = true; ///< false: --no-socket, or --view-of without --socket
     bool socket_given = false;  ///< --socket was on the command line

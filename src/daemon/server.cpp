@@ -66,8 +66,9 @@ Result<std::string> read_init(int fd) {
 class ServerProcess {
 public:
     ServerProcess(const Options& o, const Handoff& h, cgroup::Layout layout, host::HostProc proc)
-        : o_(o), h_(h),
-          engine_(std::move(layout), std::move(proc), view::Options{o.cpu_quota_view, o.swap}),
+        : o_(o), h_(h), engine_(std::move(layout), std::move(proc),
+                                view::Options{o.cpu_quota_view, o.swap,
+                                              std::chrono::milliseconds(o.render_window_ms)}),
           registry_(o.state_dir), cx_(engine_, static_cast<std::uint32_t>(h.generation)) {}
 
     Status start();

@@ -36,7 +36,7 @@ constexpr std::uint64_t kGrowPad = 256 * 1024;
 void render_into(Context& cx, const OpenFile& f, std::string& out) {
     out.clear();
     if (f.file != nullptr) {
-        cx.engine.render(*f.file, f.viewer, out);
+        cx.engine.render_recent(*f.file, f.viewer, out);
         return;
     }
     thread_local std::string host_text;

@@ -5,6 +5,7 @@
 
 #include "util/clock.hpp"
 #include "util/log.hpp"
+#include "view/render_cache.hpp"
 
 namespace lensfs::view {
 
@@ -46,18 +47,24 @@ std::string_view source_name(Source s) {
     return "?";
 }
 
-double boottime_now() { return clock_seconds(CLOCK_BOOTTIME); }
+double boottime_now() {
+    return clock_seconds(CLOCK_BOOTTIME);
+}
 
 Engine::Engine(cgroup::Layout layout, host::HostProc proc, Options options)
-    : layout_(std::move(layout)), proc_(std::move(proc)), options_(options), reader_(layout_) {
+    : layout_(std::move(layout)), proc_(std::move(proc)), options_(options), reader_(layout_),
+      recent_(std::make_unique<RenderCache>(options.render_window)),
+      pid_views_(std::make_unique<PidViews>(options.render_window)) {
     self_pidns_ = proc_.pidns_inode(::getpid()).value_or(0);
     long ticks = ::sysconf(_SC_CLK_TCK);
     ticks_per_second_ = ticks > 0 ? static_cast<unsigned>(ticks) : 100;
 }
 
+Engine::~Engine() = default;
+
 bool Engine::at_root(const cgroup::ProcCgroups& cg) const {
-    for (auto c : {cgroup::Controller::memory, cgroup::Controller::cpu,
-                   cgroup::Controller::cpuacct, cgroup::Controller::cpuset}) {
+    for (auto c : {cgroup::Controller::memory, cgroup::Controller::cpu, cgroup::Controller::cpuacct,
+                   cgroup::Controller::cpuset}) {
         const auto& path = layout_.path_for(cg, c);
         if (path && *path != "/") {
             return false;
@@ -104,8 +111,10 @@ std::optional<Container> Engine::from_pid_namespace(pid_t pid, std::uint64_t pid
     if (!init) {
         return std::nullopt;
     }
-    Container c{Source::pid_namespace, init->cgroups,
-                static_cast<double>(init->start_ticks) / ticks_per_second_, {}};
+    Container c{Source::pid_namespace,
+                init->cgroups,
+                static_cast<double>(init->start_ticks) / ticks_per_second_,
+                {}};
     drop_init_scope(c.cgroups.unified);
     for (auto& path : c.cgroups.v1) {
         drop_init_scope(path);
@@ -117,6 +126,20 @@ Container Engine::resolve_pid(pid_t pid) {
     if (pid <= 0) {
         return Container{};
     }
+    if (!pid_views_->enabled()) {
+        return find_pid_container(pid);
+    }
+    auto now = PidViews::Clock::now();
+    auto hash = static_cast<std::size_t>(pid);
+    Container c;
+    if (!pid_views_->find(hash, pid, now, c)) {
+        c = find_pid_container(pid);
+        pid_views_->store(hash, pid, now, c);
+    }
+    return c;
+}
+
+Container Engine::find_pid_container(pid_t pid) {
     thread_local std::string text;
     auto pidns = pid_cache_.read(proc_, pid, text);
     auto cg = pidns ? cgroup::parse_proc_cgroup(text) : Result<cgroup::ProcCgroups>(pidns.error());

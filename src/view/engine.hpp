@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,6 +19,10 @@
 
 namespace lensfs::view {
 
+struct Container;
+struct RenderKey;
+template <typename Key, typename Value, std::size_t Slots> class RecentTable;
+
 /// How the container of a reader was found; shown by lensctl and in debug logs.
 enum class Source : std::uint8_t { host, registry, pid_namespace, own_cgroup };
 std::string_view source_name(Source s);
@@ -31,11 +36,16 @@ struct Container {
 
     /// Host processes at the cgroup root get the host's files unchanged.
     [[nodiscard]] bool is_host() const { return source == Source::host; }
+
+    bool operator==(const Container&) const = default;
 };
 
 struct Options {
     bool cpu_quota_view = true; ///< cut visible CPUs to ceil(quota / period)
     bool swap = true;           ///< false: every container is shown without swap
+    /// Reads of one file by one container this close together share one rendering (see
+    /// RenderCache); 0: every read renders.
+    std::chrono::milliseconds render_window{0};
 };
 
 /// Looks a cgroup path up in the registry: the longest registered container containing it.
@@ -52,11 +62,13 @@ struct FileCounters {
 class Engine {
 public:
     Engine(cgroup::Layout layout, host::HostProc proc, Options options);
+    ~Engine();
 
     /// Plugs the registry in. Called once before serving.
     void set_lookup(ContainerLookup lookup) { lookup_ = std::move(lookup); }
 
     /// The container of process @p pid (daemon's pid namespace; 0 = not visible: host view).
+    /// Found again at most once per Options::render_window.
     Container resolve_pid(pid_t pid);
     /// The container whose cgroup is @p path in every hierarchy (for debugging views).
     Container resolve_cgroup(const std::string& path, double start_boottime_s);
@@ -64,6 +76,9 @@ public:
     /// Renders @p file (a row of served_files()) as @p container sees it into @p out (cleared
     /// first). Never fails: what cannot be read falls back to the host's values and is logged.
     void render(const ServedFile& file, const Container& container, std::string& out);
+    /// render(), or a rendering of the same file for the same container made less than
+    /// Options::render_window ago (RenderCache). What the FUSE reads use.
+    void render_recent(const ServedFile& file, const Container& container, std::string& out);
 
     /// Samples the load of every container that read /proc/loadavg in the last 10 minutes
     /// (LoadavgSampler). The daemon calls it every kLoadavgInterval (5 s) from one thread,
@@ -89,6 +104,7 @@ public:
     [[nodiscard]] unsigned ticks_per_second() const { return ticks_per_second_; }
 
 private:
+    Container find_pid_container(pid_t pid);
     std::optional<Container> from_registry(const cgroup::ProcCgroups& cg);
     std::optional<Container> from_pid_namespace(pid_t pid, std::uint64_t pidns);
     bool at_root(const cgroup::ProcCgroups& cg) const;
@@ -98,6 +114,8 @@ private:
     Options options_;
     cgroup::Reader reader_;
     LoadavgSampler loadavg_{reader_, proc_};
+    std::unique_ptr<RecentTable<RenderKey, std::string, 256>> recent_;
+    std::unique_ptr<RecentTable<pid_t, Container, 1024>> pid_views_;
     NsCache ns_cache_;
     PidCache pid_cache_;
     ContainerLookup lookup_;

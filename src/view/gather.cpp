@@ -8,6 +8,7 @@
 #include "util/log.hpp"
 #include "view/engine.hpp"
 #include "view/gather.hpp"
+#include "view/render_cache.hpp"
 #include "view/served_files.hpp"
 
 namespace lensfs::view {
@@ -218,6 +219,21 @@ CpuSet Engine::visible_cpus(const Container& container) {
         return base;
     }
     return lensfs::visible_cpus(base, *limit, options_.cpu_quota_view);
+}
+
+void Engine::render_recent(const ServedFile& file, const Container& container, std::string& out) {
+    if (!recent_->enabled()) {
+        return render(file, container, out);
+    }
+    auto now = RenderCache::Clock::now();
+    RenderKey key{served_index(file), container};
+    std::size_t hash = render_hash(key.file, container);
+    if (recent_->find(hash, key, now, out)) {
+        counters_[key.file].reads.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    render(file, container, out);
+    recent_->store(hash, key, now, out);
 }
 
 void Engine::render(const ServedFile& file, const Container& container, std::string& out) {

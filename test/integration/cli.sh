@@ -49,6 +49,7 @@ for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z-]+( [A-Z]+)?' | tr
     =DIR) value=/tmp ;;
     =N) value=2 ;;
     =SPEC) value=pid:1 ;;
+    =MS) value=5 ;;
     =*) value=x ;;
     *) value="" ;;
     esac
