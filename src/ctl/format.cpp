@@ -93,10 +93,12 @@ std::string container_details(const Entry& e, double now_boottime_s) {
 std::string status_text(const DaemonStatus& s, double now_boottime_s) {
     std::string out = fmt::format(
         "lensfs {}, keeper pid {}, server {} pid {}\n"
+        "mount:       {}\n"
         "started:     {} (up {})\n"
         "containers:  {}\n"
         "open files:  {}\n",
-        s.version, s.keeper_pid, s.generation, s.pid, format_wall(s.start_wall_s),
+        s.version, s.keeper_pid, s.generation, s.pid, s.mount.empty() ? "-" : s.mount,
+        format_wall(s.start_wall_s),
         format_duration(now_boottime_s - s.start_boottime_s), s.containers, s.open_files);
     auto section = [&](const char* title, const std::map<std::string, std::uint64_t>& counts) {
         out += fmt::format("{}:{}\n", title, counts.empty() ? " none" : "");
@@ -127,6 +129,7 @@ std::string status_json(const DaemonStatus& s) {
               {"keeper_pid", s.keeper_pid},
               {"generation", s.generation},
               {"open_files", s.open_files},
+              {"mount", s.mount},
               {"start_time", {{"boottime", s.start_boottime_s}, {"wall", s.start_wall_s}}},
               {"containers", s.containers},
               {"reads", json(s.reads)},

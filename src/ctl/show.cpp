@@ -14,6 +14,7 @@
 
 #include "ctl/commands.hpp"
 #include "registry/entry.hpp"
+#include "util/file.hpp"
 #include "util/log.hpp"
 #include "view/engine.hpp"
 
@@ -119,6 +120,21 @@ int fail(const std::string& text, int status) {
     return status;
 }
 
+// --id: what the container reads is its own tree's file in the daemon's mount; read it there
+// when the daemon says where it mounts and the file can be read.
+std::optional<std::string> read_from_tree(const Options& o, const view::ServedFile& file) {
+    int status = kExitOk;
+    auto r = ask(o, StatusRequest{}, status, /*quiet=*/true);
+    if (!r || !r->status || r->status->mount.empty()) {
+        return std::nullopt;
+    }
+    auto text = read_file(fmt::format("{}/containers/{}/{}", r->status->mount, o.id, file.path));
+    if (!text) {
+        return std::nullopt;
+    }
+    return std::move(*text);
+}
+
 } // namespace
 
 int run_show(const Options& o) {
@@ -139,6 +155,12 @@ int run_show(const Options& o) {
             return status;
         }
         entry = std::move(got->container);
+        if (!o.json) {
+            if (auto text = read_from_tree(o, *file)) {
+                std::fputs(text->c_str(), stdout);
+                return kExitOk;
+            }
+        }
     }
     log_configure(LogLevel::warning, LogSink::stderr_stream);
     auto engine = make_engine(o);

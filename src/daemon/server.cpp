@@ -155,6 +155,7 @@ void ServerProcess::start_control() {
             s.keeper_pid = h_.keeper_pid;
             s.generation = h_.generation;
             s.open_files = cx_.handles.in_use();
+            s.mount = o_.mountpoint;
         },
         [this]() -> Status {
             send(Message::upgrade);

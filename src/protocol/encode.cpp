@@ -108,6 +108,7 @@ std::string encode_status(std::optional<std::int64_t> seq, const DaemonStatus& s
         {"keeper_pid", s.keeper_pid},
         {"generation", s.generation},
         {"open_files", s.open_files},
+        {"mount", s.mount},
         {"reads", ojson(s.reads)},
         {"errors", ojson(s.errors)},
     };

@@ -127,6 +127,7 @@ struct DaemonStatus {
     pid_t keeper_pid = 0;                       ///< the keeper holding the mount (0: unknown)
     std::uint64_t generation = 0;               ///< the serving server's number
     std::uint64_t open_files = 0;               ///< files open on the mount in this server
+    std::string mount;                          ///< the mount point ("" when unknown)
     std::map<std::string, std::uint64_t> reads; ///< reads served per file, e.g. "proc/meminfo"
     std::map<std::string, std::uint64_t> errors; ///< error counters by kind, named by the daemon
 

@@ -52,7 +52,11 @@ expect_match "--json errors carry the protocol's code" '"code": "not_found"' "$t
 start=$(awk -v now="$(date +%s.%N)" 'BEGIN { printf "%.3f", now - 100 }')
 out=$(ctl register lctl-live --cgroup "$CG" --start-time "@$start" --annotation team=storage)
 expect_match "register prints the stored entry" '^annotation: +team=storage$' "$out"
+reads_of() { ctl --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["reads"]["proc/uptime"])'; }
+before=$(reads_of)
 up_show=$(ctl show --id lctl-live proc/uptime | awk '{ print $1 }')
+expect_eq "show --id reads the container's own tree in the daemon's mount" \
+    "$((before + 1))" "$(reads_of)"
 up_read=$(read_in_cgroup live "$MOUNT/proc/uptime" | awk '{ print $1 }')
 expect_between "show --id: uptime of a container started 100 s ago" 99 "${up_show:-x}" 103
 expect_between "and a reader in the container sees the same" 99 "${up_read:-x}" 103

@@ -111,6 +111,7 @@ TEST_CASE("status responses round-trip") {
                         320,
                         7,
                         12,
+                        "/var/lib/lensfs",
                         {{"proc/meminfo", 10}, {"proc/uptime", 18446744073709551615ull}},
                         {{"control", 2}}};
     Response back = decode_line(encode_status(6, status));
