@@ -32,6 +32,8 @@ struct Services {
     std::function<void(DaemonStatus&)> report;
     /// Asks the keeper to replace this server by the binary on disk; empty: not supported.
     std::function<Status()> upgrade;
+    /// The CPU baseline of cgroup @p path now (see CpuBaseline); empty or nullopt: none.
+    std::function<std::optional<CpuBaseline>(const std::string& path)> baseline;
 };
 
 } // namespace lensfs::control

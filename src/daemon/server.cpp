@@ -109,6 +109,7 @@ Status ServerProcess::start() {
     cx_.resolve = view_of_resolver(o_.view_of, engine_, registry_, o_.control_socket,
                                    o_.socket_given ? o_.socket : client::socket_path(nullptr));
     cx_.host.persist_numbers(mount_state_file(o_, "host-entries"));
+    restore_loadavg(); // before the first read: a baseline taken now would hide the saved one
     auto init = read_init(h_.init_fd);
     if (!init) {
         return std::move(init).error();
@@ -147,7 +148,6 @@ void ServerProcess::start_control() {
     if (o_.control_socket) {
         prune_registry(registry_, engine_);
     }
-    restore_loadavg();
     services_ = std::make_unique<control::Services>(control::Services{
         registry_, engine_.layout(), engine_.proc(), h_.keeper_boottime_s, h_.keeper_wall_s,
         [this](DaemonStatus& s) {
@@ -160,7 +160,8 @@ void ServerProcess::start_control() {
         [this]() -> Status {
             send(Message::upgrade);
             return Ok{};
-        }});
+        },
+        [this](const std::string& path) { return engine_.baseline_now(path); }});
     control::ServerConfig config;
     config.group = resolve_group(o_.socket_group).value_or(std::nullopt);
     config.idle_timeout = std::chrono::seconds(o_.idle_timeout_s);
@@ -191,21 +192,33 @@ void ServerProcess::stop_control() {
     }
 }
 
+// What the next server needs besides the registry: load averages and the CPU baselines of
+// unregistered containers, each in a file of this mount.
 void ServerProcess::save_loadavg() {
-    if (Status st =
-            write_file_atomic(mount_state_file(o_, "loadavg"), engine_.loadavg_sampler().save());
-        !st) {
+    Status st =
+        write_file_atomic(mount_state_file(o_, "loadavg"), engine_.loadavg_sampler().save());
+    if (st) {
+        st = write_file_atomic(mount_state_file(o_, "baselines"), engine_.baselines().save());
+    }
+    if (!st) {
         static RateLimit limit;
-        log_warn_limited(limit, "cannot save the load averages: {}", st.error().message());
+        log_warn_limited(limit, "cannot save the load averages and baselines: {}",
+                         st.error().message());
     }
 }
 
 void ServerProcess::restore_loadavg() {
+    std::size_t averages = 0;
+    std::size_t baselines = 0;
     if (auto text = read_file(mount_state_file(o_, "loadavg"))) {
-        std::size_t n = engine_.loadavg_sampler().restore(*text);
-        if (n > 0) {
-            log_info("load averages of {} containers carried over", n);
-        }
+        averages = engine_.loadavg_sampler().restore(*text);
+    }
+    if (auto text = read_file(mount_state_file(o_, "baselines"))) {
+        baselines = engine_.baselines().restore(*text);
+    }
+    if (averages + baselines > 0) {
+        log_info("carried over: load averages of {} containers, CPU baselines of {}", averages,
+                 baselines);
     }
 }
 

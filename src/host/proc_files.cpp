@@ -220,6 +220,26 @@ Result<HostStat> parse_stat(std::string_view text) {
     return stat;
 }
 
+StatCounters parse_stat_counters(std::string_view tail) {
+    StatCounters c;
+    while (!tail.empty()) {
+        auto [line, rest] = split_first(tail, '\n');
+        tail = rest;
+        auto [key, values] = split_first(line, ' ');
+        std::uint64_t first = parse_u64(split_first(trim(values), ' ').first).value_or(0);
+        if (key == "intr") {
+            c.intr = first;
+        } else if (key == "ctxt") {
+            c.ctxt = first;
+        } else if (key == "processes") {
+            c.processes = first;
+        } else if (key == "softirq") {
+            c.softirq = first;
+        }
+    }
+    return c;
+}
+
 Result<HostCpuinfo> parse_cpuinfo(std::string_view text) {
     if (text.empty() || text.find('\0') != std::string_view::npos) {
         return bad_file("cpuinfo", "empty or binary");

@@ -18,6 +18,10 @@ Result<HostMeminfo> parse_meminfo(std::string_view text);
 /// are 0) but at least four; figures beyond the tenth are ignored.
 Result<HostStat> parse_stat(std::string_view text);
 
+/// The event counters of /proc/stat's lines after the cpu lines (HostStat::tail): the first
+/// figure of "intr" and "softirq", "ctxt" and "processes". A missing line counts 0.
+StatCounters parse_stat_counters(std::string_view tail);
+
 /// /proc/cpuinfo: one block per "processor : N" line. A block runs to the next processor line;
 /// the last one runs to its first blank line, and what follows is the trailer. A file with no
 /// processor line at its start (s390, old ARM) is kept whole in the trailer, with no blocks.

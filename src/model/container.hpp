@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "model/cpu.hpp"
+
 namespace lensfs {
 
 /// What the registry knows of one container, as the read path needs it.
@@ -13,6 +15,8 @@ struct ContainerRecord {
     double start_boottime_s = 0; ///< CLOCK_BOOTTIME seconds at container start
     /// The registry's number for the container, never reused; names its tree in the mount.
     std::uint64_t slot = 0;
+    /// The cgroup's CPU time and the host's counters at registration (see CpuBaseline).
+    std::optional<CpuBaseline> cpu_baseline;
 };
 
 } // namespace lensfs

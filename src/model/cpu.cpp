@@ -184,4 +184,57 @@ CpuSet visible_cpus(const CpuSet& cpuset, const std::optional<CpuLimit>& limit, 
     return cpuset.truncated(cpus_for_limit(*limit));
 }
 
+namespace {
+
+constexpr double kNsPerSecond = 1e9;
+
+std::uint64_t scaled(std::uint64_t value, std::uint64_t keep, std::uint64_t of) {
+    if (of == 0 || keep >= of) {
+        return value;
+    }
+    // long double keeps 64 bits of mantissa: exact enough for nanosecond counters.
+    return static_cast<std::uint64_t>(static_cast<long double>(value) * keep / of);
+}
+
+std::uint64_t minus(std::uint64_t a, std::uint64_t b) {
+    return a > b ? a - b : 0;
+}
+
+} // namespace
+
+std::uint64_t excluded_cpu_ns(const CpuBaseline& base, double start_boottime_s, std::size_t cpus) {
+    double window = std::max(0.0, base.at_boottime_s - start_boottime_s);
+    double could = window * static_cast<double>(std::max<std::size_t>(cpus, 1)) * kNsPerSecond;
+    double before = static_cast<double>(base.total_ns());
+    return before > could ? static_cast<std::uint64_t>(before - could) : 0;
+}
+
+CpuUsage without(const CpuUsage& usage, std::uint64_t excluded) {
+    std::uint64_t total = usage.total_ns();
+    if (excluded == 0 || total == 0) {
+        return usage;
+    }
+    std::uint64_t keep = minus(total, excluded);
+    CpuUsage out;
+    out.user_ns = scaled(usage.user_ns, keep, total);
+    out.system_ns = scaled(usage.system_ns, keep, total);
+    out.per_cpu.reserve(usage.per_cpu.size());
+    for (const CpuUsagePerCpu& c : usage.per_cpu) {
+        out.per_cpu.push_back(
+            {c.cpu, scaled(c.user_ns, keep, total), scaled(c.system_ns, keep, total)});
+    }
+    return out;
+}
+
+StatCounters counters_since_start(const StatCounters& now, const CpuBaseline& base,
+                                  double start_boottime_s) {
+    double window = std::max(0.0, base.at_boottime_s - start_boottime_s);
+    double share = base.at_boottime_s > 0 ? std::min(1.0, window / base.at_boottime_s) : 0;
+    auto one = [&](std::uint64_t n, std::uint64_t b) {
+        return minus(n, b) + static_cast<std::uint64_t>(static_cast<double>(b) * share);
+    };
+    return {one(now.intr, base.host.intr), one(now.ctxt, base.host.ctxt),
+            one(now.processes, base.host.processes), one(now.softirq, base.host.softirq)};
+}
+
 } // namespace lensfs

@@ -76,6 +76,44 @@ struct CpuUsage {
     [[nodiscard]] std::uint64_t total_ns() const { return user_ns + system_ns; }
 };
 
+/// The host's /proc/stat counters of events since boot.
+struct StatCounters {
+    std::uint64_t intr = 0;      ///< interrupts ("intr" total)
+    std::uint64_t ctxt = 0;      ///< context switches
+    std::uint64_t processes = 0; ///< forks
+    std::uint64_t softirq = 0;   ///< softirqs ("softirq" total)
+
+    bool operator==(const StatCounters&) const = default;
+};
+
+/// Where a container's CPU time and event counts start from: the cgroup's CPU time and the
+/// host's counters when lensfs first saw the container (its registration, or its first read).
+/// A cgroup may have used CPU before the container started (a reused cgroup, a pod sandbox,
+/// processes that ran before the container's init): that time is not the container's.
+struct CpuBaseline {
+    double at_boottime_s = 0; ///< CLOCK_BOOTTIME seconds when taken
+    std::uint64_t user_ns = 0;
+    std::uint64_t system_ns = 0;
+    StatCounters host;
+
+    [[nodiscard]] std::uint64_t total_ns() const { return user_ns + system_ns; }
+    bool operator==(const CpuBaseline&) const = default;
+};
+
+/// The CPU time of the cgroup that is not the container's: what it had used at the baseline
+/// beyond what @p cpus CPUs could have done between the container's start and the baseline.
+/// Time used after the baseline is always the container's.
+std::uint64_t excluded_cpu_ns(const CpuBaseline& base, double start_boottime_s, std::size_t cpus);
+
+/// @p usage less @p excluded nanoseconds, taken from every figure (per CPU, user and system)
+/// in proportion to it, so that the figures keep their shape and never go below zero.
+CpuUsage without(const CpuUsage& usage, std::uint64_t excluded);
+
+/// The host's events since the container's start: those since the baseline, plus, for the
+/// time between the start and the baseline, the host's average rate up to the baseline.
+StatCounters counters_since_start(const StatCounters& now, const CpuBaseline& base,
+                                  double start_boottime_s);
+
 /// One "cpu" line of /proc/stat, in USER_HZ ticks.
 struct CpuTimes {
     std::uint64_t user = 0;

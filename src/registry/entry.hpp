@@ -34,11 +34,15 @@ struct Entry {
     std::map<std::string, std::string> annotations;
     /// Given by the registry when the id is first registered, never reused (0: none yet).
     std::uint64_t slot = 0;
+    /// Taken by the daemon at registration; the container's CPU time counts from it.
+    std::optional<CpuBaseline> cpu_baseline;
 
     bool operator==(const Entry&) const = default;
 
     /// The slim view the read path works with.
-    [[nodiscard]] ContainerRecord record() const { return {id, cgroup, start_boottime_s, slot}; }
+    [[nodiscard]] ContainerRecord record() const {
+        return {id, cgroup, start_boottime_s, slot, cpu_baseline};
+    }
 };
 
 /// Entries keyed by id; std::less<> allows lookups by string_view.

@@ -26,6 +26,13 @@ json entry_to_json(const Entry& e) {
     if (e.slot != 0) {
         j["slot"] = e.slot;
     }
+    if (e.cpu_baseline) {
+        const CpuBaseline& b = *e.cpu_baseline;
+        j["cpu_baseline"] = {{"at", b.at_boottime_s},    {"user_ns", b.user_ns},
+                             {"system_ns", b.system_ns}, {"intr", b.host.intr},
+                             {"ctxt", b.host.ctxt},      {"processes", b.host.processes},
+                             {"softirq", b.host.softirq}};
+    }
     return j;
 }
 
@@ -98,6 +105,31 @@ std::uint64_t read_slot(const json& j, const char* key) {
     return slot <= kMaxSlot ? slot : 0;
 }
 
+// A baseline that is missing or malformed is none: the daemon takes a new one at first read.
+std::optional<CpuBaseline> read_baseline(const json& j) {
+    auto it = j.find("cpu_baseline");
+    if (it == j.end() || !it->is_object()) {
+        return std::nullopt;
+    }
+    auto number = [&](const char* key) -> std::optional<std::uint64_t> {
+        auto f = it->find(key);
+        return f != it->end() && f->is_number_unsigned() ? std::optional(f->get<std::uint64_t>())
+                                                         : std::nullopt;
+    };
+    auto at = it->find("at");
+    auto user = number("user_ns");
+    auto system = number("system_ns");
+    auto intr = number("intr");
+    auto ctxt = number("ctxt");
+    auto processes = number("processes");
+    auto softirq = number("softirq");
+    if (at == it->end() || !at->is_number() || !(at->get<double>() >= 0) || !user || !system ||
+        !intr || !ctxt || !processes || !softirq) {
+        return std::nullopt;
+    }
+    return CpuBaseline{at->get<double>(), *user, *system, {*intr, *ctxt, *processes, *softirq}};
+}
+
 Result<Entry> entry_from_json(const json& j) {
     if (!j.is_object()) {
         return bad_entry("not an object");
@@ -126,6 +158,7 @@ Result<Entry> entry_from_json(const json& j) {
         return std::move(st).error();
     }
     e.slot = read_slot(j, "slot");
+    e.cpu_baseline = read_baseline(j);
     return e;
 }
 

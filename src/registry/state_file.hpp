@@ -16,7 +16,11 @@
 //         "start_boottime": 81234.250113,      number, CLOCK_BOOTTIME seconds
 //         "start_wall": 1718000000.5,          number, CLOCK_REALTIME seconds
 //         "annotations": {"k": "v"},           object of strings; may be absent
-//         "slot": 7                            integer >= 1, unique; absent in older files
+//         "slot": 7,                           integer >= 1, unique; absent in older files
+//         "cpu_baseline": {"at": 81234.3,      the cgroup's CPU time (ns) and the host's
+//           "user_ns": 1, "system_ns": 2,      /proc/stat counters at registration;
+//           "intr": 3, "ctxt": 4,              may be absent
+//           "processes": 5, "softirq": 6}
 //       }
 //     ]
 //   }

@@ -26,22 +26,27 @@ void cpuinfo(const HostCpuinfo& host, const CpuSet& visible, std::string& out);
 
 /// What /proc/stat needs beyond the host's file.
 struct StatInput {
-    const CpuSet* visible = nullptr;   ///< host CPU numbers the container sees
-    const CpuUsage* usage = nullptr;   ///< the cgroup's CPU time; nullptr when unreadable
-    double container_uptime_s = 0;     ///< elapsed time since the container started
-    unsigned ticks_per_second = 100;   ///< USER_HZ
+    const CpuSet* visible = nullptr; ///< host CPU numbers the container sees
+    const CpuUsage* usage = nullptr; ///< the cgroup's CPU time; nullptr when unreadable
+    double container_uptime_s = 0;   ///< elapsed time since the container started
+    unsigned ticks_per_second = 100; ///< USER_HZ
+    /// The event counts since the container's start (intr, ctxt, processes, softirq);
+    /// nullptr: the host's, as they are.
+    const StatCounters* counters = nullptr;
 };
 
 /// /proc/stat: one "cpuN" line per visible CPU renumbered from 0, user/system from the cgroup,
-/// idle = elapsed - busy; the aggregate line is the sum; the other lines are the host's.
+/// idle = elapsed - busy; the aggregate line is the sum; the other lines are the host's, but
+/// for the event counters when StatInput::counters is set: "ctxt" and "processes" show them,
+/// "intr" and "softirq" their totals and each column scaled by the same factor.
 void stat(const HostStat& host, const StatInput& in, std::string& out);
 
 /// What /proc/uptime needs.
 struct UptimeInput {
     HostUptime host;
-    double container_uptime_s = 0;       ///< now - container start (CLOCK_BOOTTIME)
+    double container_uptime_s = 0; ///< now - container start (CLOCK_BOOTTIME)
     unsigned visible_cpus = 1;
-    std::optional<double> cpu_usage_s;   ///< the cgroup's CPU time; nullopt when unreadable
+    std::optional<double> cpu_usage_s; ///< the cgroup's CPU time; nullopt when unreadable
 };
 
 /// /proc/uptime: "uptime idle"; idle = uptime * cpus - usage, clamped to [0, uptime * cpus].
@@ -59,8 +64,7 @@ void loadavg(const LoadavgFigures& figures, std::string& out);
 /// and field count it keeps) on which the cgroup did I/O, with the cgroup's figures (sectors
 /// are 512 bytes; fields the cgroup does not account are 0). Devices without I/O, and
 /// devices the host's file does not list, are left out.
-void diskstats(std::string_view host_diskstats, const std::vector<DeviceIo>& io,
-               std::string& out);
+void diskstats(std::string_view host_diskstats, const std::vector<DeviceIo>& io, std::string& out);
 
 /// A CPU list file such as /sys/devices/system/cpu/online: "0-(n-1)\n" for n visible CPUs.
 void cpu_list(std::size_t visible_count, std::string& out);

@@ -8,6 +8,7 @@
 
 #include "render/detail.hpp"
 #include "render/render.hpp"
+#include "util/parse.hpp"
 
 namespace lensfs::render {
 
@@ -176,8 +177,51 @@ void append_times(std::string& out, const CpuTimes& t) {
                    t.guest_nice);
 }
 
+/// "key N c1 c2 ...": N replaced by @p shown, each column scaled by shown / N.
+void append_scaled_line(std::string& out, std::string_view key, std::string_view values,
+                        std::uint64_t shown) {
+    auto [first, columns] = split_first(trim(values), ' ');
+    std::uint64_t total = parse_u64(first).value_or(0);
+    out.append(key);
+    out.push_back(' ');
+    detail::append_u64(out, shown);
+    while (!columns.empty()) {
+        auto [word, rest] = split_first(columns, ' ');
+        columns = rest;
+        std::uint64_t n = parse_u64(word).value_or(0);
+        out.push_back(' ');
+        detail::append_u64(out, total == 0 ? 0 : detail::mul_div(n, std::min(shown, total), total));
+    }
+    out.push_back('\n');
+}
+
+void append_tail(std::string& out, std::string_view tail, const StatCounters* shown) {
+    if (shown == nullptr) {
+        out.append(tail);
+        return;
+    }
+    while (!tail.empty()) {
+        auto nl = tail.find('\n');
+        std::string_view line = tail.substr(0, nl);
+        tail = nl == std::string_view::npos ? std::string_view() : tail.substr(nl + 1);
+        auto [key, values] = split_first(line, ' ');
+        if (key == "intr" || key == "softirq") {
+            append_scaled_line(out, key, values, key == "intr" ? shown->intr : shown->softirq);
+        } else if (key == "ctxt" || key == "processes") {
+            out.append(key);
+            out.push_back(' ');
+            detail::append_u64(out, key == "ctxt" ? shown->ctxt : shown->processes);
+            out.push_back('\n');
+        } else {
+            out.append(line);
+            out.push_back('\n');
+        }
+    }
+}
+
 /// "cpu  <sum>" (the kernel's two spaces) then "cpuN" renumbered from 0, then the tail.
-void append_file(std::string& out, const std::vector<CpuTimes>& lines, const std::string& tail) {
+void append_file(std::string& out, const std::vector<CpuTimes>& lines, std::string_view tail,
+                 const StatCounters* counters) {
     CpuTimes sum;
     for (const CpuTimes& t : lines) {
         add(sum, t);
@@ -189,7 +233,7 @@ void append_file(std::string& out, const std::vector<CpuTimes>& lines, const std
         detail::append_u64(out, i);
         append_times(out, lines[i]);
     }
-    out.append(tail);
+    append_tail(out, tail, counters);
 }
 
 } // namespace
@@ -218,7 +262,7 @@ void stat(const HostStat& host, const StatInput& in, std::string& out) {
         out.append(host.tail);
         return;
     }
-    append_file(out, lines, host.tail);
+    append_file(out, lines, host.tail, in.counters);
 }
 
 } // namespace lensfs::render

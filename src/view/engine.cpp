@@ -3,6 +3,7 @@
 #include <ctime>
 #include <unistd.h>
 
+#include "host/proc_files.hpp"
 #include "util/clock.hpp"
 #include "util/log.hpp"
 #include "view/render_cache.hpp"
@@ -89,7 +90,7 @@ std::optional<Container> Engine::from_registry(const cgroup::ProcCgroups& cg) {
     if (!record) {
         return std::nullopt;
     }
-    Container c{Source::registry, cg, record->start_boottime_s, record->id};
+    Container c{Source::registry, cg, record->start_boottime_s, record->id, record->cpu_baseline};
     // The registered cgroup is the boundary in every hierarchy the reader is inside of it.
     auto clamp = [&](std::optional<std::string>& path) {
         if (path && within(*path, record->cgroup)) {
@@ -159,6 +160,38 @@ Container Engine::find_pid_container(pid_t pid) {
         return Container{};
     }
     return Container{Source::own_cgroup, std::move(*cg), 0, {}};
+}
+
+namespace {
+
+CpuBaseline baseline_from(const CpuUsage& usage, const host::HostProc& proc) {
+    thread_local std::string scratch;
+    CpuBaseline base{boottime_now(), usage.user_ns, usage.system_ns, {}};
+    if (auto host = proc.stat(scratch)) {
+        base.host = host::parse_stat_counters(host->tail);
+    }
+    return base;
+}
+
+} // namespace
+
+CpuBaseline Engine::baseline_of(const Container& container, const CpuUsage& usage) {
+    if (container.cpu_baseline) {
+        return *container.cpu_baseline;
+    }
+    if (auto kept = baselines_.find(container)) {
+        return *kept;
+    }
+    return baselines_.keep(container, baseline_from(usage, proc_));
+}
+
+std::optional<CpuBaseline> Engine::baseline_now(const std::string& path) {
+    thread_local std::string scratch;
+    auto usage = reader_.cpu_usage(cgroup::same_path_everywhere(path), scratch);
+    if (!usage) {
+        return std::nullopt;
+    }
+    return baseline_from(*usage, proc_);
 }
 
 Container Engine::resolve_cgroup(const std::string& path, double start_boottime_s) {

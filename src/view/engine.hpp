@@ -12,6 +12,7 @@
 #include "cgroup/reader.hpp"
 #include "host/host_proc.hpp"
 #include "model/container.hpp"
+#include "view/baselines.hpp"
 #include "view/loadavg_sampler.hpp"
 #include "view/ns_cache.hpp"
 #include "view/pid_cache.hpp"
@@ -33,6 +34,8 @@ struct Container {
     cgroup::ProcCgroups cgroups; ///< the container's cgroup in each hierarchy
     double start_boottime_s = 0; ///< container start on CLOCK_BOOTTIME (0: host boot)
     std::string id;              ///< registry id, when registered
+    /// Where its CPU time counts from, when the registry has it (else Engine::baseline_of).
+    std::optional<CpuBaseline> cpu_baseline;
 
     /// Host processes at the cgroup root get the host's files unchanged.
     [[nodiscard]] bool is_host() const { return source == Source::host; }
@@ -90,6 +93,15 @@ public:
     /// The sampler itself (tests, lensctl status).
     LoadavgSampler& loadavg_sampler() { return loadavg_; }
 
+    /// Where @p container's CPU time and event counts start from: the registered baseline, or
+    /// the one taken at its first read (with @p usage, its cgroup's CPU time now).
+    CpuBaseline baseline_of(const Container& container, const CpuUsage& usage);
+    /// A baseline of the cgroup at @p path (in every hierarchy) now, for a registration;
+    /// nullopt when its CPU time cannot be read.
+    std::optional<CpuBaseline> baseline_now(const std::string& path);
+    /// The baselines of unregistered containers (save and restore across servers).
+    Baselines& baselines() { return baselines_; }
+
     /// The host CPUs @p container sees (cpuset cut by the CPU quota view), in host numbering.
     /// Visible CPU k of the container is the k-th of these.
     CpuSet visible_cpus(const Container& container);
@@ -116,6 +128,7 @@ private:
     LoadavgSampler loadavg_{reader_, proc_};
     std::unique_ptr<RecentTable<RenderKey, std::string, 256>> recent_;
     std::unique_ptr<RecentTable<pid_t, Container, 1024>> pid_views_;
+    Baselines baselines_;
     NsCache ns_cache_;
     PidCache pid_cache_;
     ContainerLookup lookup_;

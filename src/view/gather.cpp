@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "host/proc_files.hpp"
 #include "render/render.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
@@ -108,9 +109,23 @@ void Gather::cpuinfo(std::string& out) {
     render::cpuinfo(*host, visible(), out);
 }
 
+// The container's CPU time, counted from its start: the cgroup's, without what it had used
+// before the container could have (CpuBaseline).
+Result<CpuUsage> Gather::container_usage(std::size_t cpus) {
+    auto usage = e.reader().cpu_usage(c.cgroups, scratch().b);
+    if (!usage) {
+        return usage;
+    }
+    CpuBaseline base = e.baseline_of(c, *usage);
+    if (usage->total_ns() < base.total_ns()) {
+        return usage; // a new cgroup of the same path: all of it is the container's
+    }
+    return without(*usage, excluded_cpu_ns(base, c.start_boottime_s, cpus));
+}
+
 void Gather::stat(std::string& out) {
     CpuSet cpus = visible();
-    auto usage = e.reader().cpu_usage(c.cgroups, scratch().b);
+    auto usage = container_usage(cpus.size());
     if (!usage) {
         fallback(usage.error());
     }
@@ -119,7 +134,14 @@ void Gather::stat(std::string& out) {
         fallback(host.error());
         return host_file(out);
     }
-    render::StatInput in{&cpus, usage ? &*usage : nullptr, uptime_s(), e.ticks_per_second()};
+    std::optional<StatCounters> events;
+    if (usage) {
+        auto base = e.baseline_of(c, *usage);
+        events =
+            counters_since_start(host::parse_stat_counters(host->tail), base, c.start_boottime_s);
+    }
+    render::StatInput in{&cpus, usage ? &*usage : nullptr, uptime_s(), e.ticks_per_second(),
+                         events ? &*events : nullptr};
     render::stat(*host, in, out);
 }
 
@@ -129,8 +151,9 @@ void Gather::uptime(std::string& out) {
         fallback(host.error());
         return host_file(out);
     }
-    render::UptimeInput in{*host, uptime_s(), static_cast<unsigned>(visible().size()), {}};
-    if (auto usage = e.reader().cpu_usage(c.cgroups, scratch().b)) {
+    std::size_t cpus = visible().size();
+    render::UptimeInput in{*host, uptime_s(), static_cast<unsigned>(cpus), {}};
+    if (auto usage = container_usage(cpus)) {
         in.cpu_usage_s = static_cast<double>(usage->total_ns()) / 1e9;
     } else {
         fallback(usage.error());

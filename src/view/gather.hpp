@@ -43,6 +43,7 @@ struct Gather {
 
 private:
     void fallback(const Error& error);
+    Result<CpuUsage> container_usage(std::size_t cpus);
     void hide_swap(MemoryStats& mem) const;
     CpuSet visible();
     [[nodiscard]] double uptime_s() const;

@@ -103,6 +103,14 @@ std::string handle_register(const Request& request, HandlerContext& context) {
     if (!entry) {
         return reply_error(context, std::move(entry).error());
     }
+    // The container's CPU time counts from its registration, unless it was registered with
+    // this cgroup before: a repeated registration keeps the first baseline.
+    auto old = context.services.registry.get(entry->id);
+    if (old && old->cgroup == entry->cgroup && old->cpu_baseline) {
+        entry->cpu_baseline = old->cpu_baseline;
+    } else if (context.services.baseline) {
+        entry->cpu_baseline = context.services.baseline(entry->cgroup);
+    }
     if (Status st = context.services.registry.upsert(*entry); !st) {
         return reply_error(context, to_protocol_error(st.error(), request.seq));
     }

@@ -5,6 +5,7 @@
 
 using namespace lensfs;
 using lensfs::host::parse_stat;
+using lensfs::host::parse_stat_counters;
 
 TEST_CASE("parse_stat reads this host's file") {
     std::string text = host_fixture("stat");
@@ -86,4 +87,16 @@ TEST_CASE("parse_stat rejects garbage") {
     auto stat = parse_stat(bad);
     REQUIRE_FALSE(stat);
     CHECK(stat.error().code == EINVAL);
+}
+
+TEST_CASE("the event counters of /proc/stat's tail") {
+    auto c = parse_stat_counters("intr 12345 1 2 3\nctxt 678\nbtime 1700000000\n"
+                                 "processes 90\nprocs_running 2\nprocs_blocked 0\n"
+                                 "softirq 555 1 2 3 4 5 6 7 8 9 10\n");
+    CHECK(c.intr == 12345);
+    CHECK(c.ctxt == 678);
+    CHECK(c.processes == 90);
+    CHECK(c.softirq == 555);
+    CHECK(parse_stat_counters("") == StatCounters{});
+    CHECK(parse_stat_counters("intr x\nctxt\n") == StatCounters{});
 }

@@ -47,7 +47,14 @@ TEST_CASE("decode_state reads a valid file and ignores unknown fields") {
 
 TEST_CASE("encode_state and decode_state round-trip") {
     EntryMap entries;
-    Entry e{"x", "/x", 12, 0.1 + 0.2, 1718000000.987654321, {{"k", "v\n\"q\""}}, 7};
+    Entry e{"x",
+            "/x",
+            12,
+            0.1 + 0.2,
+            1718000000.987654321,
+            {{"k", "v\n\"q\""}},
+            7,
+            CpuBaseline{81234.25, 1, 18446744073709551615ULL, {3, 4, 5, 6}}};
     entries.emplace(e.id, e);
     std::string text = encode_state(entries, 9);
     CHECK(text.back() == '\n');

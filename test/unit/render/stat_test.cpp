@@ -146,3 +146,22 @@ TEST_CASE("stat: odd inputs do not break the file") {
         CHECK(host::parse_stat(out)->total.user == 1'800'000'000'000u);
     }
 }
+
+TEST_CASE("stat: event counters since the container's start replace the host's") {
+    auto host = host::parse_stat("cpu  1 0 1 8 0 0 0 0 0 0\ncpu0 1 0 1 8 0 0 0 0 0 0\n"
+                                 "intr 1000 600 400\nctxt 5000\nbtime 1700000000\n"
+                                 "processes 300\nprocs_running 1\nprocs_blocked 0\n"
+                                 "softirq 200 100 100\n");
+    REQUIRE(host);
+    StatCounters shown{100, 50, 3, 20};
+    CpuUsage usage;
+    render::StatInput in{nullptr, &usage, 10.0, 100, &shown};
+    std::string out;
+    render::stat(*host, in, out);
+    CHECK(out.find("\nintr 100 60 40\n") != std::string::npos);
+    CHECK(out.find("\nctxt 50\n") != std::string::npos);
+    CHECK(out.find("\nbtime 1700000000\n") != std::string::npos); // the host's, as it is
+    CHECK(out.find("\nprocesses 3\n") != std::string::npos);
+    CHECK(out.find("\nsoftirq 20 10 10\n") != std::string::npos);
+    CHECK(out.back() == '\n');
+}

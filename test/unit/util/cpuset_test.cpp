@@ -58,3 +58,41 @@ TEST_CASE("renumbering a set by a container's visible CPUs") {
     CHECK(CpuSet::parse("3")->renumbered(visible).format() == "1");
     CHECK(CpuSet::parse("0,2")->renumbered(visible).empty());
 }
+
+TEST_CASE("CPU time from the container's start: what the cgroup used before is left out") {
+    // 6 s used before a container that started at 1000 s and was first seen at 1002 s.
+    CpuBaseline base{1002.0, 5'000'000'000, 1'000'000'000, {}};
+    // Two CPUs could have used at most 4 s between start and baseline: 2 s are not its.
+    CHECK(excluded_cpu_ns(base, 1000.0, 2) == 2'000'000'000);
+    // Started long ago: all of it could have been the container's.
+    CHECK(excluded_cpu_ns(base, 0.0, 2) == 0);
+    // Seen at its start: everything before is excluded.
+    CHECK(excluded_cpu_ns(base, 1002.0, 2) == 6'000'000'000);
+    // A start after the baseline (clock skew) counts as no time.
+    CHECK(excluded_cpu_ns(base, 1003.0, 1) == 6'000'000'000);
+
+    CpuUsage now;
+    now.user_ns = 8'000'000'000;
+    now.system_ns = 2'000'000'000;
+    now.per_cpu = {{0, 6'000'000'000, 1'000'000'000}, {1, 2'000'000'000, 1'000'000'000}};
+    CpuUsage shown = without(now, 6'000'000'000); // 4 s of 10 kept
+    CHECK(shown.total_ns() == 4'000'000'000);
+    CHECK(shown.user_ns == 3'200'000'000);
+    CHECK(shown.per_cpu[0].user_ns == 2'400'000'000);
+    CHECK(shown.per_cpu[1].system_ns == 400'000'000);
+    CHECK(without(now, 0).total_ns() == now.total_ns());
+    CHECK(without(now, 20'000'000'000).total_ns() == 0); // never below zero
+}
+
+TEST_CASE("event counts since the container's start, from host deltas") {
+    CpuBaseline base{1000.0, 0, 0, {100'000, 50'000, 2'000, 10'000}};
+    StatCounters now{100'500, 50'100, 2'010, 10'050};
+    // Seen at its start: only what happened since.
+    auto fresh = counters_since_start(now, base, 1000.0);
+    CHECK(fresh == StatCounters{500, 100, 10, 50});
+    // Started 100 s before it was seen: plus a tenth of the host's counts up to then.
+    auto late = counters_since_start(now, base, 900.0);
+    CHECK(late == StatCounters{10'500, 5'100, 210, 1'050});
+    // Counters that went back (another host's baseline) never underflow.
+    CHECK(counters_since_start(StatCounters{}, base, 1000.0) == StatCounters{});
+}

@@ -68,3 +68,35 @@ TEST_CASE("engine: reads within the window share a rendering, per container") {
     engine->render(uptime, small, fresh); // render() always renders
     CHECK(engine->counters(uptime).reads == 4);
 }
+
+TEST_CASE("baselines: kept per container, first one wins, carried over as text") {
+    Baselines store;
+    Container a = named("/a");
+    Container b = named("/b");
+    Container a_later = a;
+    a_later.start_boottime_s = 50; // another container in the same cgroup
+    CpuBaseline one{10.0, 1, 2, {3, 4, 5, 6}};
+    CpuBaseline two{20.0, 7, 8, {9, 10, 11, 12}};
+    CHECK(store.keep(a, one) == one);
+    CHECK(store.keep(a, two) == one); // taken once
+    CHECK_FALSE(store.find(b));
+    CHECK_FALSE(store.find(a_later));
+    store.keep(b, two);
+    Baselines next;
+    CHECK(next.restore(store.save() + "garbage\n1 2 3\n") == 2);
+    CHECK(next.find(a) == one);
+    CHECK(next.find(b) == two);
+}
+
+TEST_CASE("baselines: bounded, the least recently used goes") {
+    Baselines store;
+    for (std::size_t i = 0; i < Baselines::kMaxContainers + 10; ++i) {
+        store.keep(named("/c" + std::to_string(i)), CpuBaseline{});
+        if (i % 100 == 0) {
+            CHECK(store.find(named("/c0"))); // kept in use
+        }
+    }
+    CHECK(store.size() == Baselines::kMaxContainers);
+    CHECK(store.find(named("/c0")));
+    CHECK_FALSE(store.find(named("/c1")));
+}

@@ -1,0 +1,99 @@
+#include "view/baselines.hpp"
+
+#include <fmt/format.h>
+
+#include "util/parse.hpp"
+#include "view/engine.hpp"
+
+namespace lensfs::view {
+
+std::string Baselines::key_of(const Container& c) {
+    std::string key = fmt::format("{:.6f}", c.start_boottime_s);
+    key += '|';
+    key += c.cgroups.unified.value_or("-");
+    for (const auto& path : c.cgroups.v1) {
+        key += '|';
+        key += path.value_or("-");
+    }
+    return key;
+}
+
+std::optional<CpuBaseline> Baselines::find(const Container& c) {
+    std::string key = key_of(c);
+    std::lock_guard lock(mu_);
+    auto it = items_.find(key);
+    if (it == items_.end()) {
+        return std::nullopt;
+    }
+    lru_.splice(lru_.begin(), lru_, it->second.use);
+    return it->second.base;
+}
+
+void Baselines::add(std::string key, const CpuBaseline& base) {
+    if (items_.size() >= kMaxContainers) {
+        items_.erase(lru_.back());
+        lru_.pop_back();
+    }
+    lru_.push_front(key);
+    items_.emplace(std::move(key), Item{base, lru_.begin()});
+}
+
+CpuBaseline Baselines::keep(const Container& c, const CpuBaseline& base) {
+    std::string key = key_of(c);
+    std::lock_guard lock(mu_);
+    if (auto it = items_.find(key); it != items_.end()) {
+        return it->second.base;
+    }
+    add(std::move(key), base);
+    return base;
+}
+
+// One line per container: the baseline's figures, then the key to the end of the line.
+std::string Baselines::save() const {
+    std::string out;
+    std::lock_guard lock(mu_);
+    for (const std::string& key : lru_) {
+        const CpuBaseline& b = items_.at(key).base;
+        if (key.find('\n') != std::string::npos) {
+            continue;
+        }
+        out += fmt::format("{:.6f} {} {} {} {} {} {} {}\n", b.at_boottime_s, b.user_ns, b.system_ns,
+                           b.host.intr, b.host.ctxt, b.host.processes, b.host.softirq, key);
+    }
+    return out;
+}
+
+std::size_t Baselines::restore(std::string_view text) {
+    std::size_t taken = 0;
+    std::lock_guard lock(mu_);
+    while (!text.empty() && items_.size() < kMaxContainers) {
+        auto [line, rest] = split_first(text, '\n');
+        text = rest;
+        auto [at_text, tail] = split_first(line, ' ');
+        char* end = nullptr;
+        std::string at_copy(at_text);
+        double at = std::strtod(at_copy.c_str(), &end);
+        std::uint64_t n[6] = {};
+        bool ok = end != at_copy.c_str() && *end == '\0' && at >= 0;
+        for (auto& v : n) {
+            auto [word, after] = split_first(tail, ' ');
+            auto parsed = parse_u64(word);
+            ok = ok && parsed.has_value();
+            v = parsed.value_or(0);
+            tail = after;
+        }
+        if (!ok || tail.empty() || items_.count(std::string(tail)) != 0) {
+            continue;
+        }
+        add(std::string(tail), CpuBaseline{at, n[0], n[1], {n[2], n[3], n[4], n[5]}});
+        ++taken;
+    }
+    return taken;
+}
+
+std::size_t Baselines::size() const {
+    std::lock_guard lock(mu_);
+    return items_.size();
+}
+
+} // namespace lensfs::view
