@@ -51,21 +51,26 @@ const DeviceIo* find(const std::vector<DeviceIo>& io, std::uint64_t major, std::
     return it == io.end() ? nullptr : &*it;
 }
 
-/// One host line: "MAJOR MINOR NAME FIELDS..." -> the container's line with as many fields.
+/// One host line: "MAJOR MINOR NAME FIELDS..." -> the container's line with as many fields,
+/// all 0 for a device the container did no I/O on (the kernel lists every device, and tools
+/// such as iostat and psutil find the disks by their lines).
 void append_line(std::string_view line, const std::vector<DeviceIo>& io, std::string& out) {
     std::string_view rest = line;
     auto major = parse_u64(next_word(rest));
     auto minor = parse_u64(next_word(rest));
     std::string_view name = next_word(rest);
-    const DeviceIo* dev = major && minor && !name.empty() ? find(io, *major, *minor) : nullptr;
-    if (dev == nullptr) {
+    if (!major || !minor || name.empty()) {
         return;
     }
     std::size_t count = 0;
     while (!next_word(rest).empty()) {
         ++count;
     }
-    auto fields = fields_for(*dev);
+    const DeviceIo* dev = find(io, *major, *minor);
+    std::array<std::uint64_t, kFields> fields{};
+    if (dev != nullptr) {
+        fields = fields_for(*dev);
+    }
     auto it = std::back_inserter(out);
     fmt::format_to(it, FMT_COMPILE("{:4} {:7} {}"), *major, *minor, name);
     for (std::size_t i = 0; i < count; ++i) {

@@ -60,10 +60,10 @@ void swaps(std::uint64_t host_swap_total_kb, const MemoryStats& mem, std::string
 /// from the kernel's fixed point exactly as fs/proc/loadavg.c does.
 void loadavg(const LoadavgFigures& figures, std::string& out);
 
-/// /proc/diskstats: one line per device of @p host_diskstats (the host's file, whose names
-/// and field count it keeps) on which the cgroup did I/O, with the cgroup's figures (sectors
-/// are 512 bytes; fields the cgroup does not account are 0). Devices without I/O, and
-/// devices the host's file does not list, are left out.
+/// /proc/diskstats: one line per device of @p host_diskstats (the host's file, whose names,
+/// order and field count it keeps), with the cgroup's figures (sectors are 512 bytes; fields
+/// the cgroup does not account are 0), all 0 for a device the cgroup did no I/O on. Devices
+/// the host's file does not list are left out.
 void diskstats(std::string_view host_diskstats, const std::vector<DeviceIo>& io, std::string& out);
 
 /// A CPU list file such as /sys/devices/system/cpu/online: "0-(n-1)\n" for n visible CPUs.
