@@ -102,15 +102,29 @@ void swap_figures(const HostMeminfo& host, const MemoryStats& mem, Figures& f) {
 
 /// The kernel's CommitLimit is RAM * overcommit_ratio + swap. The host's ratio is applied to
 /// the container's RAM. Committed_AS (memory promised to all processes of the host) has no
-/// per-cgroup count; it may exceed CommitLimit, but a container cannot use more than its RAM
-/// and swap, so the host's figure is cut there.
-void commit_figures(const HostMeminfo& host, std::uint64_t host_total, Figures& f) {
+/// per-cgroup count: the container gets the host's in proportion to its share of the host's
+/// anonymous memory (what commitments become when used), its memory use when the anonymous
+/// figures are missing. Like the host's, it may exceed CommitLimit (sar -r's %commit over
+/// 100); it is never above the host's.
+void commit_figures(const HostMeminfo& host, std::uint64_t host_total, const MemoryStats& mem,
+                    Figures& f) {
     std::uint64_t host_limit = host.get("CommitLimit").value_or(0);
     std::uint64_t host_ram_part = sat_sub(host_limit, host.get("SwapTotal").value_or(0));
     f.commit_limit =
         detail::mul_div(host_ram_part, f.mem_total, std::max<std::uint64_t>(host_total, 1)) +
         f.swap_total;
-    f.committed_as = std::min(host.get("Committed_AS").value_or(0), f.mem_total + f.swap_total);
+    std::uint64_t host_committed = host.get("Committed_AS").value_or(0);
+    auto host_anon = host.get("AnonPages");
+    std::uint64_t part = 0;
+    std::uint64_t whole = 0;
+    if (mem.anon && host_anon) {
+        part = to_kb(mem.anon);
+        whole = *host_anon;
+    } else {
+        part = to_kb(mem.usage);
+        whole = sat_sub(host_total, host.get("MemFree").value_or(0));
+    }
+    f.committed_as = whole == 0 ? 0 : detail::mul_div(host_committed, std::min(part, whole), whole);
 }
 
 /// fs/proc/meminfo.c pads "Name:" to 16 columns and the number to 8. A 16-column name
@@ -167,7 +181,7 @@ void meminfo(const HostMeminfo& host, const MemoryStats& mem, std::string& out) 
     Figures f;
     memory_figures(mem, *host_total, f);
     swap_figures(host, mem, f);
-    commit_figures(host, *host_total, f);
+    commit_figures(host, *host_total, mem, f);
     for (const MeminfoEntry& entry : host.entries) {
         append_entry(out, entry.name, container_value(entry, f), entry.kb);
     }

@@ -122,6 +122,24 @@ TEST_CASE("meminfo limits below one kB, and swap") {
     CHECK(out.get("Committed_AS") <= 524289u);
 }
 
+TEST_CASE("Committed_AS: the host's, in proportion to the container's anonymous memory") {
+    HostMeminfo host = host_meminfo("meminfo");
+    std::uint64_t host_committed = *host.get("Committed_AS");
+    std::uint64_t host_anon = *host.get("AnonPages");
+    MemoryStats mem;
+    mem.limit = 256 * kMiB;
+    mem.usage = 200 * kMiB;
+    mem.anon = host_anon * 1024 / 4; // a quarter of the host's anonymous memory
+    auto out = rendered(host, mem);
+    CHECK(out.get("Committed_AS") == host_committed / 4);
+    // Never above the host's, and not cut at MemTotal (sar -r's %commit can pass 100).
+    mem.anon = host_anon * 1024 * 2;
+    CHECK(rendered(host, mem).get("Committed_AS") == host_committed);
+    // Without anonymous figures: the share of the host's used memory.
+    mem.anon.reset();
+    CHECK(rendered(host, mem).get("Committed_AS") <= host_committed);
+}
+
 TEST_CASE("meminfo with a host file that lacks MemTotal is the host's") {
     HostMeminfo host;
     host.entries = {{"MemFree", 10, true}};

@@ -82,8 +82,11 @@ TEST_CASE("diskstats: the cgroup's devices with the host's names; errors give th
     auto v2 = fixture_engine("v2");
     Container c = v2->resolve_cgroup("/lensfs-test-v2", 0);
     std::string text = rendered(*v2, c, *served_file("proc/diskstats"));
-    CHECK(text == "   8       0 sda 16 0 2048 0 64 0 8192 0 0 0 0 0 0 0 0 0 0\n"
-                  " 254       0 vda 1 0 8 0 16 0 2048 0 0 0 0 2 0 4096 0 0 0\n");
+    CHECK(text == data("golden-views/v2/diskstats"));
+    CHECK(text.find("   8       0 sda 16 0 2048 0 64 0 8192 0 0 0 0 0 0 0 0 0 0\n") !=
+          std::string::npos);
+    CHECK(text.find(" 254       0 vda 1 0 8 0 16 0 2048 0 0 0 0 2 0 4096 0 0 0\n") !=
+          std::string::npos);
     c = v2->resolve_cgroup("/lensfs-test-garbage", 0);
     CHECK(rendered(*v2, c, *served_file("proc/diskstats")) == data("host/diskstats"));
     CHECK(v2->counters(*served_file("proc/diskstats")).fallbacks == 1);
