@@ -158,7 +158,8 @@ Status Keeper::mount() {
 }
 
 Status Keeper::open_control() {
-    if (Status st = ensure_state_dir(o_.state_dir); !st) {
+    bool holds_socket = o_.control_socket && parent_dir(o_.socket) == o_.state_dir;
+    if (Status st = ensure_state_dir(o_.state_dir, holds_socket); !st) {
         return st;
     }
     if (!o_.control_socket || stored_control_) {

@@ -324,11 +324,13 @@ Control socket and registry (see lensfs-protocol(7)):
                            may connect. Refuses to start when another daemon
                            answers on PATH; removes a stale socket file.
       --socket-group GROUP also let members of GROUP (name or number) use the
-                           socket: mode 0660, owned by GROUP
+                           socket: mode 0660, owned by GROUP. Members control
+                           every container's view, as root does
       --no-socket          serve without a control socket (containers registered
                            earlier keep their start times; none can be added)
       --state-dir DIR      keep the registry of containers in DIR/registry.json
-                           (default /run/lensfs; created mode 0700 if missing).
+                           (default /run/lensfs; must be ours, not a symlink;
+                           made mode 0700, or 0711 when it holds the socket).
                            It survives a daemon restart; a corrupt file is set
                            aside and logged, and the daemon starts empty.
       --control-idle-timeout N

@@ -12,6 +12,7 @@
 
 #include "util/log.hpp"
 #include "util/parse.hpp"
+#include "util/unique_fd.hpp"
 
 namespace lensfs::daemon {
 
@@ -44,7 +45,7 @@ Result<std::optional<gid_t>> resolve_group(const std::string& name) {
     return Error{rc != 0 ? rc : ENOENT, fmt::format("unknown group '{}' (--socket-group)", name)};
 }
 
-Status ensure_state_dir(const std::string& dir) {
+Status ensure_state_dir(const std::string& dir, bool holds_socket) {
     for (std::size_t pos = dir.find('/', 1); pos != std::string::npos;
          pos = dir.find('/', pos + 1)) {
         std::string parent = dir.substr(0, pos);
@@ -55,9 +56,25 @@ Status ensure_state_dir(const std::string& dir) {
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
         return make_error(errno, fmt::format("cannot create the state directory {}", dir));
     }
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-        return Error{ENOTDIR, fmt::format("state directory {} is not a directory", dir)};
+    if (!fd || ::fstat(fd.get(), &st) != 0) {
+        return Error{errno == ELOOP ? ELOOP : ENOTDIR,
+                     fmt::format("state directory {} is not a directory{}", dir,
+                                 errno == ELOOP ? " (a symlink)" : "")};
+    }
+    if (st.st_uid != ::geteuid()) {
+        return Error{EPERM, fmt::format("state directory {} belongs to uid {}, not to this "
+                                        "user ({}): another user could change the registry",
+                                        dir, st.st_uid, ::geteuid())};
+    }
+    mode_t want = holds_socket ? 0711 : 0700;
+    if ((st.st_mode & 07777) != want) {
+        if (::fchmod(fd.get(), want) != 0) {
+            return make_error(errno,
+                              fmt::format("cannot set the mode of the state directory {}", dir));
+        }
+        log_info("state directory {}: mode {:04o} made {:04o}", dir, st.st_mode & 07777, want);
     }
     return Ok{};
 }

@@ -15,8 +15,11 @@ namespace lensfs::daemon {
 /// The group named @p name (or numbered); nullopt for an empty name.
 Result<std::optional<gid_t>> resolve_group(const std::string& name);
 
-/// Creates @p dir (mode 0700; missing parents 0755) unless it exists.
-Status ensure_state_dir(const std::string& dir);
+/// Creates @p dir (missing parents 0755) and makes sure it is a directory, not a symlink,
+/// owned by this user, mode 0700 (0711 when it also holds a control socket that a group may
+/// use: its members must reach the socket, not list the directory). A wider mode is narrowed
+/// and logged; another owner is an error.
+Status ensure_state_dir(const std::string& dir, bool holds_socket = false);
 
 /// Loads the registry; a state file that could not be used is one log line, never a failure.
 void load_registry(Registry& registry);

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/json_depth.hpp"
+
 namespace lensfs::oci {
 
 namespace {
@@ -14,31 +16,6 @@ using nlohmann::json;
 
 Error invalid(std::string message) {
     return Error{EINVAL, std::move(message)};
-}
-
-// Nesting depth of the JSON text, counted without parsing: a hostile "[[[[..." must not
-// cost a megabyte of nested values before it is refused.
-bool too_deep(std::string_view text) {
-    std::size_t depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : text) {
-        if (escaped) {
-            escaped = false;
-        } else if (in_string) {
-            escaped = c == '\\';
-            in_string = c != '"';
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > kMaxDepth) {
-                return true;
-            }
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return false;
 }
 
 // nlohmann's message without its "[json.exception.parse_error.101] " tag.
@@ -51,7 +28,7 @@ Result<json> parse_object(std::string_view text, const char* what) {
     if (text.size() > kMaxInputBytes) {
         return Error{E2BIG, fmt::format("{} is larger than {} bytes", what, kMaxInputBytes)};
     }
-    if (too_deep(text)) {
+    if (json_nests_deeper_than(text, kMaxDepth)) {
         return Error{E2BIG, fmt::format("{} nests deeper than {} levels", what, kMaxDepth)};
     }
     json doc;

@@ -5,38 +5,11 @@
 #include <fmt/format.h>
 
 #include "protocol/protocol.hpp"
+#include "util/json_depth.hpp"
 
 namespace lensfs::protocol_detail {
 
 namespace {
-
-// Whether arrays and objects in @p line nest deeper than @p limit. Brackets inside strings
-// do not count. Run before parsing so hostile input costs one linear scan and nothing more.
-bool nests_deeper_than(std::string_view line, std::size_t limit) {
-    std::size_t depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : line) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) {
-                return true;
-            }
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return false;
-}
 
 bool is_blank(std::string_view line) {
     return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -59,7 +32,7 @@ Decoded<json> parse_line(std::string_view line, std::size_t max_bytes) {
     if (is_blank(line)) {
         return line_error(ErrorCode::bad_json, "line is empty");
     }
-    if (nests_deeper_than(line, kMaxNestingDepth)) {
+    if (json_nests_deeper_than(line, kMaxNestingDepth)) {
         return line_error(ErrorCode::too_large,
                           fmt::format("line nests deeper than {} levels", kMaxNestingDepth));
     }

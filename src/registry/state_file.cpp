@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/json_depth.hpp"
+
 namespace lensfs {
 
 using nlohmann::json;
@@ -206,6 +208,11 @@ std::string encode_state(const EntryMap& entries, std::uint64_t next_slot) {
 }
 
 Result<DecodedState> decode_state(std::string_view text) {
+    // The file is {"containers": [{... "annotations": {...}}]}: a few levels. Anything
+    // deeper is not ours, and is refused before the parser builds a tree of it.
+    if (json_nests_deeper_than(text, kMaxStateDepth)) {
+        return corrupt(fmt::format("nests deeper than {} levels", kMaxStateDepth));
+    }
     // No exceptions: the parser reports failure through a discarded value instead.
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     auto containers = containers_of(doc);

@@ -40,6 +40,8 @@
 namespace lensfs {
 
 inline constexpr int kStateVersion = 1;
+/// Deepest nesting of arrays and objects a state file may have (it needs 3).
+inline constexpr std::size_t kMaxStateDepth = 8;
 /// Highest slot: slots name the per-container trees in inode numbers (fuse/node_id.hpp).
 inline constexpr std::uint64_t kMaxSlot = (std::uint64_t{1} << 31) - 1;
 

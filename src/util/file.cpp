@@ -2,9 +2,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <string_view>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
+
+#include "util/clock.hpp"
 
 namespace lensfs {
 
@@ -87,10 +94,22 @@ Status pread_all(int fd, const char* name, std::string& out, std::size_t limit) 
 }
 
 Result<std::string> read_file(const std::string& path, std::size_t limit) {
+    // O_NONBLOCK: a FIFO planted in place of a state file must not hang the reader; it is
+    // refused below as not a regular file.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK));
+    if (!fd) {
+        return make_error(errno, path);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) {
+        return make_error(errno, path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return Error{EINVAL, path + ": not a regular file"};
+    }
     std::string out;
-    Status st = read_file_at(AT_FDCWD, path.c_str(), out, limit);
-    if (!st) {
-        return Error{st.error().code, path};
+    if (Status read = read_all(fd.get(), path.c_str(), out, limit); !read) {
+        return Error{read.error().code, path};
     }
     return out;
 }
@@ -111,6 +130,8 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
     return Ok{};
 }
 
+} // namespace
+
 std::string parent_dir(const std::string& path) {
     auto slash = path.rfind('/');
     if (slash == std::string::npos) {
@@ -119,19 +140,53 @@ std::string parent_dir(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+namespace {
+
+// A name for the temporary file next to @p path that nobody can have guessed.
+std::string temporary_name(const std::string& path) {
+    std::uint64_t random = 0;
+    if (::getrandom(&random, sizeof random, GRND_NONBLOCK) != sizeof random) {
+        random = static_cast<std::uint64_t>(monotonic_ms()) * 0x9e3779b97f4a7c15ULL ^
+                 (static_cast<std::uint64_t>(::getpid()) << 32);
+    }
+    return fmt::format("{}.tmp.{:016x}", path, random);
+}
+
+// Creates a new temporary file for @p path: O_EXCL and O_NOFOLLOW make sure it is a file this
+// call created, not a link, FIFO or file someone planted under a name they guessed.
+Result<std::pair<UniqueFd, std::string>> create_temporary(const std::string& path, unsigned mode) {
+    constexpr int kAttempts = 8;
+    int error = EEXIST;
+    for (int i = 0; i < kAttempts && error == EEXIST; ++i) {
+        std::string tmp = temporary_name(path);
+        UniqueFd fd(
+            ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+        if (fd) {
+            return std::pair{std::move(fd), std::move(tmp)};
+        }
+        error = errno;
+    }
+    return make_error(error, path + ".tmp.*");
+}
+
 } // namespace
 
 Status write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
-    std::string tmp = path + ".tmp";
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
-    if (!fd) {
-        return make_error(errno, tmp);
+    auto created = create_temporary(path, mode);
+    if (!created) {
+        return std::move(created).error();
     }
+    auto& [fd, tmp] = *created;
     Status st = write_all(fd.get(), data, tmp);
+    // The mode asked for, whatever the umask.
+    if (st && ::fchmod(fd.get(), mode) != 0) {
+        st = make_error(errno, tmp);
+    }
     if (st && ::fsync(fd.get()) != 0) {
         st = make_error(errno, tmp);
     }
     fd.reset();
+    // rename() replaces whatever is at @p path (a planted symlink itself, not its target).
     if (st && ::rename(tmp.c_str(), path.c_str()) != 0) {
         st = make_error(errno, path);
     }

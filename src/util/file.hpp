@@ -26,10 +26,17 @@ Status read_file_at(int dirfd, const char* name, std::string& out,
 /// @p name is used in error messages.
 Status pread_all(int fd, const char* name, std::string& out, std::size_t limit = kMaxFileSize);
 
-/// Reads a whole file by path. Convenience for cold paths (start-up, CLI, tests).
+/// Reads a whole regular file by path (EINVAL for a FIFO, device or directory; symlinks in
+/// the last component refused; never blocks on opening). For cold paths: start-up, state
+/// files, CLI, tests.
 Result<std::string> read_file(const std::string& path, std::size_t limit = kMaxFileSize);
 
-/// Writes @p data to @p path atomically: temporary file, fsync, rename, fsync of the directory.
+/// The directory part of @p path ("." when it has none, "/" for a file in the root).
+std::string parent_dir(const std::string& path);
+
+/// Writes @p data to @p path atomically with mode @p mode: a new temporary file of a random
+/// name in the same directory (created with O_EXCL, so never a file someone planted), fsync,
+/// rename over @p path, fsync of the directory.
 Status write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0600);
 
 } // namespace lensfs

@@ -29,9 +29,32 @@ ProtocolError process_failure(const Error& error, std::optional<std::int64_t> se
     return ProtocolError{code, error.context, seq};
 }
 
+// Whether @p path is @p root or below it.
+bool at_or_below(std::string_view path, std::string_view root) {
+    return path.substr(0, root.size()) == root &&
+           (path.size() == root.size() || root == "/" || path[root.size()] == '/');
+}
+
 Decoded<std::string> cgroup_for(const RegisterRequest& r, std::optional<std::int64_t> seq,
                                 const Services& s) {
     if (r.cgroup) {
+        // The root cgroup holds every process of the host: registering it would give them
+        // all one container's view.
+        if (*r.cgroup == "/") {
+            return ProtocolError{ErrorCode::invalid_value,
+                                 "cgroup \"/\" is the host's root cgroup, not a container's", seq};
+        }
+        // A given init must be inside the given cgroup: else the registration would pin a
+        // start time on processes of some other container.
+        if (r.pid) {
+            auto actual = container_cgroup_of(s.proc, s.layout, *r.pid);
+            if (actual && !at_or_below(*actual, *r.cgroup)) {
+                return ProtocolError{ErrorCode::invalid_value,
+                                     fmt::format("pid {} is in cgroup {}, not in or below {}",
+                                                 *r.pid, *actual, *r.cgroup),
+                                     seq};
+            }
+        }
         return *r.cgroup;
     }
     // The protocol layer guarantees a pid when the cgroup is absent.

@@ -84,6 +84,14 @@ done
 by_pid=$(ask "{\"op\":\"register\",\"id\":\"t-pid\",\"pid\":$sleeper}")
 expect_match "register by pid: the cgroup comes from /proc/PID/cgroup" \
     "\"cgroup\":\"$REG_CG\",\"pid\":$sleeper," "$by_pid"
+ask '{"op":"unregister","id":"t-pid"}' >/dev/null
+expect_match "register a pid with the cgroup it is in (or above it)" '"ok":true' \
+    "$(ask "{\"op\":\"register\",\"id\":\"t-pid\",\"pid\":$sleeper,\"cgroup\":\"$REG_CG\"}")"
+wrong=$(ask "{\"op\":\"register\",\"id\":\"t-wrong\",\"pid\":$sleeper,\"cgroup\":\"$REG_CG-other\"}")
+expect_eq "register a pid with a cgroup it is not in: invalid_value" invalid_value \
+    "$(code_of "$wrong")" "$wrong"
+root=$(ask '{"op":"register","id":"t-root","cgroup":"/"}')
+expect_eq "register the root cgroup: invalid_value" invalid_value "$(code_of "$root")" "$root"
 ticks=$(sed -E 's/.*\) //' "/proc/$sleeper/stat" | cut -d' ' -f20)
 pid_start=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
 expect_between "register by pid: the start time is the process's" 0 \
@@ -193,7 +201,22 @@ text=$(read_in_cgroup up "$MOUNT/proc/uptime")
 expect_between "a registered container's uptime is now - its start" 99.5 "${text%% *}" 101.5 "$text"
 make_cgroup gone
 ask "{\"op\":\"register\",\"id\":\"t-gone\",\"cgroup\":\"/$(cg_rel gone)\"}" >/dev/null
-ask "{\"op\":\"register\",\"id\":\"t-live\",\"cgroup\":\"/lensfs-test-none-$$\",\"pid\":$$}" >/dev/null
+# t-live: an init that is alive in another cgroup after its registered cgroup was removed.
+make_cgroup live memory
+make_cgroup parking memory
+(
+    echo "$BASHPID" >"$(cg_dir memory live)/cgroup.procs" || exit 125
+    exec sleep 120
+) &
+live_pid=$!
+ITEST_PIDS+=("$live_pid")
+for ((i = 0; i < 250; i++)); do
+    [[ $(readlink "/proc/$live_pid/exe") == */sleep ]] && break
+    sleep 0.02
+done
+ask "{\"op\":\"register\",\"id\":\"t-live\",\"cgroup\":\"/$(cg_rel live)\",\"pid\":$live_pid}" >/dev/null
+echo "$live_pid" >"$(cg_dir memory parking)/cgroup.procs"
+rmdir "$(cg_dir memory live)"
 before=$(ask '{"op":"get","id":"t-up"}')
 
 stop_lensfs

@@ -126,6 +126,12 @@ TEST_CASE("decode_state refuses files it cannot trust at all") {
     CHECK_FALSE(decode_state("[]"));
     CHECK_FALSE(decode_state("{\"version\":1}"));
     CHECK(decode_state("{\"version\":1,\"containers\":[]}"));
+    // Deep nesting is refused before parsing: 4 MiB of '[' once cost 587 MB.
+    std::string deep = "{\"version\":1,\"containers\":" + std::string(4u << 20, '[');
+    auto state = decode_state(deep);
+    REQUIRE_FALSE(state);
+    CHECK(state.error().message().find("deeper than") != std::string::npos);
+    CHECK(decode_state(R"({"version":1,"containers":[{"x":{"y":[["]]]]]]]]]]"]]}}]})"));
 }
 
 TEST_CASE("decode_state drops single bad entries and says why") {
@@ -215,6 +221,16 @@ TEST_CASE("load of an unreadable state path reports it and starts empty") {
     Registry r(dir.path());
     auto st = r.load();
     REQUIRE_FALSE(st);
-    CHECK(st.error().code == EISDIR);
+    CHECK(st.error().code == EINVAL); // not a regular file
+    CHECK(r.size() == 0);
+}
+
+TEST_CASE("a FIFO as the state file is refused at once, not waited on") {
+    TempDir dir;
+    REQUIRE(::mkfifo(dir.file("registry.json").c_str(), 0600) == 0);
+    Registry r(dir.path());
+    auto st = r.load(); // would block for ever if the FIFO were opened for reading
+    REQUIRE_FALSE(st);
+    CHECK(st.error().code == EINVAL);
     CHECK(r.size() == 0);
 }
