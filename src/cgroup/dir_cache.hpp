@@ -22,6 +22,10 @@ public:
     /// Whether cgroup @p path exists in @p hierarchy (not cached).
     bool exists(int hierarchy, std::string_view path) const;
 
+    /// Closes the files not read for @p idle_ms or more; returns how many.
+    std::size_t evict_idle(std::int64_t idle_ms) { return files_.evict_idle(idle_ms); }
+    [[nodiscard]] std::size_t size() { return files_.size(); }
+
 private:
     const Layout& layout_;
     FileCache files_;

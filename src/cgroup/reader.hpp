@@ -68,10 +68,18 @@ public:
 
     /// Reads @p file of the cgroup in controller @p c's hierarchy, verbatim.
     Status read(Controller c, const ProcCgroups& cg, const char* file, std::string& out);
+
+    /// Closes the cgroup files not read for @p idle_ms or more; returns how many.
+    std::size_t evict_idle(std::int64_t idle_ms) { return dirs_.evict_idle(idle_ms); }
+    /// How many cgroup files are held open (or remembered as missing).
+    [[nodiscard]] std::size_t files_held() { return dirs_.size(); }
     /// Reads @p file of the cgroup in the cgroup2 tree, verbatim (pressure files).
     Status read_unified(const ProcCgroups& cg, const char* file, std::string& out);
     /// Whether the cgroup at @p path exists in any hierarchy.
     bool exists(const std::string& path);
+    /// Whether the cgroup @p cg was removed: its task_source() directory is gone (never for
+    /// the host's root cgroups).
+    bool gone(const ProcCgroups& cg) const;
 
     [[nodiscard]] const Layout& layout() const { return layout_; }
 

@@ -95,6 +95,11 @@ Result<TaskSource> Reader::task_source(const ProcCgroups& cg) const {
     return Error{ENOENT, "the cgroup is the root of every hierarchy"};
 }
 
+bool Reader::gone(const ProcCgroups& cg) const {
+    auto src = task_source(cg);
+    return src && !dirs_.exists(src->hierarchy, src->path);
+}
+
 Status Reader::list_tasks(const TaskSource& src, TaskList& out, std::size_t limit,
                           std::string& scratch) const {
     const auto& hierarchies = layout_.hierarchies();

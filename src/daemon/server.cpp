@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <malloc.h>
 #include <memory>
 #include <optional>
 #include <poll.h>
@@ -174,6 +175,21 @@ void ServerProcess::start_control() {
     if (o_.control_socket) {
         control_->every(kPruneInterval, [this] { prune_registry(registry_, engine_); });
     }
+    control_->every(view::Engine::kEvictInterval, [this] {
+        auto e = engine_.evict_idle();
+        std::size_t chunks = cx_.handles.shrink();
+        if (e.files + e.pids + e.namespaces + e.idle + e.baselines + chunks > 0) {
+            log_debug("let go of {} cgroup files, {} processes, {} pid namespaces and {} idle "
+                      "records not used for {} s ({}, {} and {} held), of {} baselines of "
+                      "removed cgroups and of {} chunks of {} file handles",
+                      e.files, e.pids, e.namespaces, e.idle, view::Engine::kEvictIdle.count(),
+                      e.files_held, e.pids_held, e.namespaces_held, e.baselines, chunks,
+                      fuse::HandleTable::kChunkSize);
+        }
+        // Freed memory goes back to the system rather than staying in the allocator's
+        // arenas, so the daemon's RSS follows what it holds.
+        ::malloc_trim(0);
+    });
     control_->every(view::Engine::kLoadavgInterval, [this] {
         engine_.sample_loadavg();
         save_loadavg();

@@ -1,6 +1,7 @@
 #include "fuse/handles.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace lensfs::fuse {
 
@@ -15,6 +16,12 @@ void OpenFile::reset() {
     page_cache = false;
     text.clear();
     served = false;
+}
+
+void OpenFile::release_buffers() {
+    std::string().swap(host_rel);
+    std::string().swap(text);
+    viewer = view::Container{};
 }
 
 HandleTable::HandleTable(std::uint32_t tag) : tag_(tag) {}
@@ -39,6 +46,9 @@ std::optional<HandleTable::Acquired> HandleTable::acquire() {
     {
         std::lock_guard lock(mu_);
         if (!free_.empty()) {
+            // The lowest free index first: the slots that keep their buffers are reused
+            // before the others.
+            std::pop_heap(free_.begin(), free_.end(), std::greater<>{});
             index = free_.back();
             free_.pop_back();
         } else {
@@ -83,9 +93,43 @@ void HandleTable::release(std::uint64_t fh) {
         return;
     }
     s->file.host.reset(); // descriptors are not kept for the next user of the slot
+    // The first few slots keep their buffers, so that an open allocates nothing in the steady
+    // state of a lightly used mount; any other slot, or a buffer grown large, gives its memory
+    // back, so memory follows the number of files open now rather than the most ever open.
+    if (static_cast<std::uint32_t>(own) >= kKeptSlots ||
+        s->file.text.capacity() > kKeptTextCapacity) {
+        s->file.release_buffers();
+    }
     std::lock_guard lock(mu_);
     free_.push_back(static_cast<std::uint32_t>(own));
+    std::push_heap(free_.begin(), free_.end(), std::greater<>{});
     --used_;
+}
+
+std::size_t HandleTable::shrink() {
+    std::lock_guard lock(mu_);
+    std::size_t freed = 0;
+    while (next_ > kChunkSize) {
+        std::uint32_t start = (next_ - 1) / kChunkSize * kChunkSize;
+        // Free when every index from start is in the free list: release() puts an index there
+        // only after it is done with the slot, and acquire() takes it out before using it.
+        auto above = static_cast<std::size_t>(std::count_if(
+            free_.begin(), free_.end(), [start](std::uint32_t i) { return i >= start; }));
+        if (above != next_ - start) {
+            break;
+        }
+        std::erase_if(free_, [start](std::uint32_t i) { return i >= start; });
+        std::make_heap(free_.begin(), free_.end(), std::greater<>{});
+        delete chunks_[start / kChunkSize].exchange(nullptr, std::memory_order_acq_rel);
+        next_ = start;
+        ++freed;
+    }
+    return freed;
+}
+
+std::size_t HandleTable::chunks() const {
+    std::lock_guard lock(mu_);
+    return (next_ + kChunkSize - 1) / kChunkSize;
 }
 
 OpenFile* HandleTable::find_adopted(std::uint64_t foreign) const {

@@ -44,19 +44,24 @@ struct OpenFile {
     }
     /// Back to the state of a fresh slot; buffers keep their capacity.
     void reset();
+    /// Gives the buffers' memory back (a slot that is not expected to be reused soon).
+    void release_buffers();
 };
 
 /// The open files of one server process, addressed by FUSE file handles.
 ///
 /// A handle is (tag << 32 | index): the tag is this process's, so a handle a previous
 /// server handed out (the kernel keeps handles across a takeover) is recognised as foreign
-/// and never taken for one of ours. Slots are allocated in chunks that never move, and are
-/// reused after release with their buffers, so a read finds its file without a lock and an
-/// open allocates nothing in the steady state.
+/// and never taken for one of ours. Slots are allocated in chunks that never move, so a read
+/// finds its file without a lock; the lowest free slot is reused first, and only the first
+/// kKeptSlots keep their text buffers after release.
 class HandleTable {
 public:
     static constexpr std::size_t kChunkSize = 256;
     static constexpr std::size_t kMaxChunks = 4096; ///< 1 Mi open files at most
+    /// Released slots with an index below kKeptSlots keep a text buffer up to this size.
+    static constexpr std::uint32_t kKeptSlots = 32;
+    static constexpr std::size_t kKeptTextCapacity = 16384;
 
     explicit HandleTable(std::uint32_t tag);
     ~HandleTable();
@@ -84,6 +89,13 @@ public:
 
     [[nodiscard]] std::size_t in_use() const;
 
+    /// Frees the last chunks while every slot in them is free (a burst of opens is over), but
+    /// never the first; returns how many chunks were freed. Safe beside find(): the kernel
+    /// only names handles in use, and a slot counts as free once release() has finished.
+    std::size_t shrink();
+    /// How many chunks of slots are allocated.
+    [[nodiscard]] std::size_t chunks() const;
+
 private:
     struct Slot {
         std::atomic<bool> used{false};
@@ -95,8 +107,8 @@ private:
 
     std::uint32_t tag_;
     std::array<std::atomic<Chunk*>, kMaxChunks> chunks_{};
-    mutable std::mutex mu_; ///< guards the free list, the count and the adopted map
-    std::vector<std::uint32_t> free_;
+    mutable std::mutex mu_;           ///< guards the free list, the count and the adopted map
+    std::vector<std::uint32_t> free_; ///< a min-heap of released indexes
     std::uint32_t next_ = 0;
     std::size_t used_ = 0;
     std::unordered_map<std::uint64_t, std::uint64_t> adopted_;

@@ -10,6 +10,7 @@ namespace lensfs::fuse {
 namespace {
 
 constexpr unsigned kMaxWrite = 128 * 1024;
+constexpr unsigned kMaxBackground = 1024;
 
 // Requests go to a template node or to a host entry, in the tree their inode names.
 
@@ -117,6 +118,13 @@ void op_init(void* /*userdata*/, fuse_conn_info* conn) {
     // Nothing is ever written; this bounds the request buffers (session.cpp) and keeps reads
     // at up to 32 pages per request.
     conn->max_write = kMaxWrite;
+    // Releases are background requests, of which the kernel keeps only max_background in the
+    // daemon's queue at once (12 by default) while opens and reads go in without limit:
+    // readers that open and close in a loop then outrun the releases, and the handles they
+    // leave behind pile up by the ten thousand. With a limit above any plausible number of
+    // concurrent readers, releases keep pace.
+    conn->max_background = kMaxBackground;
+    conn->congestion_threshold = kMaxBackground * 3 / 4;
 }
 
 // Requests that would change the tree. Root passes the kernel's mode checks, so they arrive

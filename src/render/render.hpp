@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ struct StatInput {
     /// The event counts since the container's start (intr, ctxt, processes, softirq);
     /// nullptr: the host's, as they are.
     const StatCounters* counters = nullptr;
+    /// Called with each visible CPU's idle ticks before they are written; may raise them
+    /// (IdleFloors keeps them from going back between reads). Empty: written as computed.
+    std::function<void(std::vector<std::uint64_t>&)> keep_idle;
 };
 
 /// /proc/stat: one "cpuN" line per visible CPU renumbered from 0, user/system from the cgroup,

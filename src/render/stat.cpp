@@ -249,10 +249,17 @@ void stat(const HostStat& host, const StatInput& in, std::string& out) {
         unsigned hz = in.ticks_per_second != 0 ? in.ticks_per_second : kDefaultHz;
         std::uint64_t elapsed = seconds_to_ticks(in.container_uptime_s, hz);
         std::vector<Busy> busy = busy_per_cpu(cpus, *in.usage, elapsed, hz);
+        std::vector<std::uint64_t> idle(cpus.size());
         for (std::size_t i = 0; i < cpus.size(); ++i) {
             lines[i].user = busy[i].user;
             lines[i].system = busy[i].system;
-            lines[i].idle = elapsed - busy[i].total();
+            idle[i] = elapsed - busy[i].total();
+        }
+        if (in.keep_idle) {
+            in.keep_idle(idle);
+        }
+        for (std::size_t i = 0; i < cpus.size(); ++i) {
+            lines[i].idle = idle[i];
         }
     }
     if (lines.empty()) {

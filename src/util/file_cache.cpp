@@ -12,7 +12,9 @@ namespace lensfs {
 namespace {
 
 // Errors that mean "this open file no longer stands for a live file".
-bool is_gone(int code) { return code == ENODEV || code == ESRCH || code == ENOENT; }
+bool is_gone(int code) {
+    return code == ENODEV || code == ESRCH || code == ENOENT;
+}
 
 } // namespace
 
@@ -25,6 +27,7 @@ std::shared_ptr<FileCache::Entry> FileCache::find(Shard& shard, std::string_view
 std::shared_ptr<FileCache::Entry> FileCache::open(Shard& shard, int dirfd, std::string_view key,
                                                   const char* path) {
     auto entry = std::make_shared<Entry>();
+    entry->used_ms.store(monotonic_ms(), std::memory_order_relaxed);
     entry->fd.reset(::openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
     if (!entry->fd) {
         entry->missing_errno = errno;
@@ -42,9 +45,12 @@ Status FileCache::read(int dirfd, std::string_view key, const char* path, std::s
     Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
     std::shared_ptr<Entry> entry = find(shard, key);
     bool fresh = false;
-    if (!entry || (!entry->fd && monotonic_ms() >= entry->retry_ms)) {
+    std::int64_t now = monotonic_ms();
+    if (!entry || (!entry->fd && now >= entry->retry_ms)) {
         entry = open(shard, dirfd, key, path);
         fresh = true;
+    } else {
+        entry->used_ms.store(now, std::memory_order_relaxed);
     }
     if (!entry->fd) {
         out.clear();
@@ -62,6 +68,27 @@ Status FileCache::read(int dirfd, std::string_view key, const char* path, std::s
         return Error{entry->missing_errno, path};
     }
     return pread_all(entry->fd.get(), path, out);
+}
+
+std::size_t FileCache::evict_idle(std::int64_t idle_ms) {
+    std::int64_t cutoff = monotonic_ms() - idle_ms;
+    std::size_t dropped = 0;
+    for (auto& shard : shards_) {
+        std::lock_guard lock(shard.mutex);
+        dropped += std::erase_if(shard.entries, [cutoff](const auto& kv) {
+            return kv.second->used_ms.load(std::memory_order_relaxed) <= cutoff;
+        });
+    }
+    return dropped;
+}
+
+std::size_t FileCache::size() {
+    std::size_t n = 0;
+    for (auto& shard : shards_) {
+        std::lock_guard lock(shard.mutex);
+        n += shard.entries.size();
+    }
+    return n;
 }
 
 void FileCache::clear() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,6 +30,13 @@ public:
     /// Drops every cached fd (for tests, and when the fd budget runs low).
     void clear();
 
+    /// Drops the files not read for @p idle_ms or more (those of removed cgroups and gone
+    /// processes among them); returns how many were dropped.
+    std::size_t evict_idle(std::int64_t idle_ms);
+
+    /// How many files are held (open or remembered as missing).
+    [[nodiscard]] std::size_t size();
+
 private:
     static constexpr std::size_t kShards = 16;
     static constexpr std::size_t kMaxPerShard = 256;
@@ -36,8 +44,9 @@ private:
 
     struct Entry {
         UniqueFd fd;
-        int missing_errno = 0;    ///< nonzero: the file could not be opened
-        std::int64_t retry_ms = 0; ///< when to try opening a missing file again
+        int missing_errno = 0;                ///< nonzero: the file could not be opened
+        std::int64_t retry_ms = 0;            ///< when to try opening a missing file again
+        std::atomic<std::int64_t> used_ms{0}; ///< the last read, on monotonic_ms()
     };
     // Transparent hashing: a lookup by string_view allocates nothing on the read path.
     struct KeyHash {

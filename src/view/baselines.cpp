@@ -1,6 +1,8 @@
 #include "view/baselines.hpp"
 
 #include <fmt/format.h>
+#include <utility>
+#include <vector>
 
 #include "util/parse.hpp"
 #include "view/engine.hpp"
@@ -26,16 +28,49 @@ std::optional<CpuBaseline> Baselines::find(const Container& c) {
         return std::nullopt;
     }
     lru_.splice(lru_.begin(), lru_, it->second.use);
+    if (!it->second.cgroups) {
+        it->second.cgroups = c.cgroups;
+    }
     return it->second.base;
 }
 
-void Baselines::add(std::string key, const CpuBaseline& base) {
+void Baselines::add(std::string key, const CpuBaseline& base,
+                    std::optional<cgroup::ProcCgroups> cgroups) {
     if (items_.size() >= kMaxContainers) {
         items_.erase(lru_.back());
         lru_.pop_back();
     }
     lru_.push_front(key);
-    items_.emplace(std::move(key), Item{base, lru_.begin()});
+    items_.emplace(std::move(key), Item{base, lru_.begin(), std::move(cgroups)});
+}
+
+std::size_t Baselines::forget_if(const std::function<bool(const cgroup::ProcCgroups&)>& gone) {
+    // The cgroups are copied out and checked without the lock: a check reads the filesystem.
+    std::vector<std::pair<std::string, cgroup::ProcCgroups>> known;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [key, item] : items_) {
+            if (item.cgroups) {
+                known.emplace_back(key, *item.cgroups);
+            }
+        }
+    }
+    std::vector<std::string> dead;
+    for (auto& [key, cg] : known) {
+        if (gone(cg)) {
+            dead.push_back(std::move(key));
+        }
+    }
+    std::size_t dropped = 0;
+    std::lock_guard lock(mu_);
+    for (const auto& key : dead) {
+        if (auto it = items_.find(key); it != items_.end()) {
+            lru_.erase(it->second.use);
+            items_.erase(it);
+            ++dropped;
+        }
+    }
+    return dropped;
 }
 
 CpuBaseline Baselines::keep(const Container& c, const CpuBaseline& base) {
@@ -44,7 +79,7 @@ CpuBaseline Baselines::keep(const Container& c, const CpuBaseline& base) {
     if (auto it = items_.find(key); it != items_.end()) {
         return it->second.base;
     }
-    add(std::move(key), base);
+    add(std::move(key), base, c.cgroups);
     return base;
 }
 
@@ -85,7 +120,7 @@ std::size_t Baselines::restore(std::string_view text) {
         if (!ok || tail.empty() || items_.count(std::string(tail)) != 0) {
             continue;
         }
-        add(std::string(tail), CpuBaseline{at, n[0], n[1], {n[2], n[3], n[4], n[5]}});
+        add(std::string(tail), CpuBaseline{at, n[0], n[1], {n[2], n[3], n[4], n[5]}}, std::nullopt);
         ++taken;
     }
     return taken;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "cgroup/layout.hpp"
 #include "model/cpu.hpp"
 
 namespace lensfs::view {
@@ -28,6 +30,11 @@ public:
     /// Keeps @p base for @p c unless one is kept already; returns the one kept.
     CpuBaseline keep(const Container& c, const CpuBaseline& base);
 
+    /// Forgets the baselines of containers for which @p gone is true (their cgroup was
+    /// removed); returns how many. A baseline restored from another server is checked once a
+    /// read has named its container again.
+    std::size_t forget_if(const std::function<bool(const cgroup::ProcCgroups&)>& gone);
+
     [[nodiscard]] std::string save() const;
     /// Takes the baselines of @p text (from save()); returns how many.
     std::size_t restore(std::string_view text);
@@ -41,8 +48,9 @@ private:
     struct Item {
         CpuBaseline base;
         Lru::iterator use;
+        std::optional<cgroup::ProcCgroups> cgroups; ///< unknown for a restored one until read
     };
-    void add(std::string key, const CpuBaseline& base);
+    void add(std::string key, const CpuBaseline& base, std::optional<cgroup::ProcCgroups> cgroups);
 
     mutable std::mutex mu_;
     std::unordered_map<std::string, Item> items_;

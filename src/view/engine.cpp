@@ -202,4 +202,21 @@ Container Engine::resolve_cgroup(const std::string& path, double start_boottime_
     return c;
 }
 
+Engine::Evicted Engine::evict_idle(std::chrono::milliseconds idle) {
+    Evicted e;
+    e.files = reader_.evict_idle(idle.count());
+    e.pids = pid_cache_.evict_idle(idle.count());
+    e.namespaces = ns_cache_.evict_idle(idle.count());
+    e.idle = idle_floors_.evict_idle(idle.count());
+    e.baselines =
+        baselines_.forget_if([this](const cgroup::ProcCgroups& cg) { return reader_.gone(cg); });
+    auto now = std::chrono::steady_clock::now();
+    recent_->forget_stale(now);
+    pid_views_->forget_stale(now);
+    e.files_held = reader_.files_held();
+    e.pids_held = pid_cache_.size();
+    e.namespaces_held = ns_cache_.size();
+    return e;
+}
+
 } // namespace lensfs::view

@@ -13,6 +13,7 @@
 #include "host/host_proc.hpp"
 #include "model/container.hpp"
 #include "view/baselines.hpp"
+#include "view/idle_floors.hpp"
 #include "view/loadavg_sampler.hpp"
 #include "view/ns_cache.hpp"
 #include "view/pid_cache.hpp"
@@ -93,6 +94,19 @@ public:
     /// The sampler itself (tests, lensctl status).
     LoadavgSampler& loadavg_sampler() { return loadavg_; }
 
+    /// Lets go of what was not used for kEvictIdle: cgroup files kept open, processes and pid
+    /// namespaces of readers (those of removed cgroups, exited processes and ended namespaces
+    /// among them), renderings past their window, and the CPU baselines of removed cgroups,
+    /// so that descriptors and memory follow the containers that read now. The daemon calls
+    /// it every kEvictInterval from one thread; thread-safe with render().
+    struct Evicted {
+        std::size_t files = 0, pids = 0, namespaces = 0, baselines = 0, idle = 0; ///< dropped
+        std::size_t files_held = 0, pids_held = 0, namespaces_held = 0;           ///< left
+    };
+    Evicted evict_idle(std::chrono::milliseconds idle = kEvictIdle);
+    static constexpr std::chrono::seconds kEvictIdle{30};
+    static constexpr std::chrono::seconds kEvictInterval{10};
+
     /// Where @p container's CPU time and event counts start from: the registered baseline, or
     /// the one taken at its first read (with @p usage, its cgroup's CPU time now).
     CpuBaseline baseline_of(const Container& container, const CpuUsage& usage);
@@ -101,6 +115,8 @@ public:
     std::optional<CpuBaseline> baseline_now(const std::string& path);
     /// The baselines of unregistered containers (save and restore across servers).
     Baselines& baselines() { return baselines_; }
+    /// The idle time last shown per container and CPU (/proc/stat never goes back).
+    IdleFloors& idle_floors() { return idle_floors_; }
 
     /// The host CPUs @p container sees (cpuset cut by the CPU quota view), in host numbering.
     /// Visible CPU k of the container is the k-th of these.
@@ -129,6 +145,7 @@ private:
     std::unique_ptr<RecentTable<RenderKey, std::string, 256>> recent_;
     std::unique_ptr<RecentTable<pid_t, Container, 1024>> pid_views_;
     Baselines baselines_;
+    IdleFloors idle_floors_;
     NsCache ns_cache_;
     PidCache pid_cache_;
     ContainerLookup lookup_;

@@ -140,8 +140,17 @@ void Gather::stat(std::string& out) {
         events =
             counters_since_start(host::parse_stat_counters(host->tail), base, c.start_boottime_s);
     }
-    render::StatInput in{&cpus, usage ? &*usage : nullptr, uptime_s(), e.ticks_per_second(),
-                         events ? &*events : nullptr};
+    render::StatInput in{&cpus,
+                         usage ? &*usage : nullptr,
+                         uptime_s(),
+                         e.ticks_per_second(),
+                         events ? &*events : nullptr,
+                         {}};
+    if (usage) {
+        in.keep_idle = [this](std::vector<std::uint64_t>& idle) {
+            e.idle_floors().raise(Baselines::key_of(c), idle);
+        };
+    }
     render::stat(*host, in, out);
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "host/process.hpp"
+#include "util/clock.hpp"
 #include "util/file.hpp"
 #include "util/parse.hpp"
 #include "view/pid_cache.hpp"
@@ -35,8 +36,7 @@ std::optional<pid_t> parse_innermost_nspid(std::string_view status_text) {
     return result;
 }
 
-std::shared_ptr<NsCache::Entry> NsCache::walk(host::HostProc& proc, std::uint64_t ns,
-                                              pid_t pid) {
+std::shared_ptr<NsCache::Entry> NsCache::walk(host::HostProc& proc, std::uint64_t ns, pid_t pid) {
     thread_local std::string status;
     pid_t current = pid;
     for (int step = 0; step < kMaxWalk; ++step) {
@@ -88,11 +88,25 @@ std::optional<NsInit> NsCache::find(host::HostProc& proc, std::uint64_t ns, pid_
         }
         entries_[ns] = entry;
     }
+    entry->used_ms.store(monotonic_ms(), std::memory_order_relaxed);
     auto cgroups = cgroup::parse_proc_cgroup(text);
     if (!cgroups) {
         return std::nullopt;
     }
     return NsInit{entry->pid, entry->start_ticks, std::move(*cgroups)};
+}
+
+std::size_t NsCache::evict_idle(std::int64_t idle_ms) {
+    std::int64_t cutoff = monotonic_ms() - idle_ms;
+    std::lock_guard lock(mutex_);
+    return std::erase_if(entries_, [cutoff](const auto& kv) {
+        return kv.second->used_ms.load(std::memory_order_relaxed) <= cutoff;
+    });
+}
+
+std::size_t NsCache::size() {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
 }
 
 } // namespace lensfs::view

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -34,11 +35,17 @@ public:
     /// The init of namespace @p ns, found by walking up from @p pid.
     std::optional<NsInit> find(host::HostProc& proc, std::uint64_t ns, pid_t pid);
 
+    /// Drops the namespaces not looked up for @p idle_ms or more (gone ones among them);
+    /// returns how many were dropped.
+    std::size_t evict_idle(std::int64_t idle_ms);
+    [[nodiscard]] std::size_t size();
+
 private:
     struct Entry {
         pid_t pid = 0;
         std::uint64_t start_ticks = 0;
         UniqueFd cgroup_fd;
+        std::atomic<std::int64_t> used_ms{0}; ///< the last lookup, on monotonic_ms()
     };
     static constexpr std::size_t kMaxEntries = 1024;
 

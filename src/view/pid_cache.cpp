@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include "util/clock.hpp"
 #include "util/file.hpp"
 
 namespace lensfs::view {
@@ -34,6 +35,7 @@ Result<std::shared_ptr<PidCache::Entry>> PidCache::open(const host::HostProc& pr
     auto entry = std::make_shared<Entry>();
     entry->cgroup_fd = std::move(handle->cgroup_fd);
     entry->pidns = handle->pidns;
+    entry->used_ms.store(monotonic_ms(), std::memory_order_relaxed);
     return entry;
 }
 
@@ -53,6 +55,7 @@ Result<std::uint64_t> PidCache::read(const host::HostProc& proc, pid_t pid, std:
         }
     }
     if (entry && pread_all(entry->cgroup_fd.get(), "cgroup", text)) {
+        entry->used_ms.store(monotonic_ms(), std::memory_order_relaxed);
         return entry->pidns;
     }
     if (entry) {
@@ -73,6 +76,27 @@ Result<std::uint64_t> PidCache::read(const host::HostProc& proc, pid_t pid, std:
     }
     s.entries[pid] = *fresh;
     return (*fresh)->pidns;
+}
+
+std::size_t PidCache::evict_idle(std::int64_t idle_ms) {
+    std::int64_t cutoff = monotonic_ms() - idle_ms;
+    std::size_t dropped = 0;
+    for (auto& s : shards_) {
+        std::lock_guard lock(s.mutex);
+        dropped += std::erase_if(s.entries, [cutoff](const auto& kv) {
+            return kv.second->used_ms.load(std::memory_order_relaxed) <= cutoff;
+        });
+    }
+    return dropped;
+}
+
+std::size_t PidCache::size() {
+    std::size_t n = 0;
+    for (auto& s : shards_) {
+        std::lock_guard lock(s.mutex);
+        n += s.entries.size();
+    }
+    return n;
 }
 
 } // namespace lensfs::view

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,11 @@ public:
     /// Reads @p pid's cgroup file into @p text and returns its pid namespace inode.
     Result<std::uint64_t> read(const host::HostProc& proc, pid_t pid, std::string& text);
 
+    /// Drops the processes not looked up for @p idle_ms or more (gone ones among them);
+    /// returns how many were dropped.
+    std::size_t evict_idle(std::int64_t idle_ms);
+    [[nodiscard]] std::size_t size();
+
 private:
     static constexpr std::size_t kShards = 16;
     static constexpr std::size_t kMaxPerShard = 128;
@@ -30,6 +36,7 @@ private:
     struct Entry {
         UniqueFd cgroup_fd;
         std::uint64_t pidns = 0;
+        std::atomic<std::int64_t> used_ms{0}; ///< the last lookup, on monotonic_ms()
     };
     struct Shard {
         std::mutex mutex;

@@ -42,6 +42,18 @@ public:
         s.value = value;
     }
 
+    /// Empties the slots whose value is past the window, giving their memory back.
+    void forget_stale(Clock::time_point now) {
+        for (Slot& s : slots_) {
+            std::lock_guard lock(s.mu);
+            if (s.used && (now < s.at || now - s.at >= window_)) {
+                s.used = false;
+                s.key = Key{};
+                s.value = Value{};
+            }
+        }
+    }
+
 private:
     struct Slot {
         std::mutex mu;

@@ -98,3 +98,42 @@ TEST_CASE("page sizes: a cut inode is remembered, sizes never shrink below the f
     CHECK(sizes.size_of(5, 4096) == 300000);
     CHECK_FALSE(sizes.was_cut(6));
 }
+
+TEST_CASE("after a burst of opens the table gives its extra chunks back, never the first") {
+    HandleTable table(3);
+    constexpr std::size_t kBurst = 3 * HandleTable::kChunkSize + 10;
+    std::vector<std::uint64_t> open;
+    for (std::size_t i = 0; i < kBurst; ++i) {
+        auto a = table.acquire();
+        REQUIRE(a);
+        open.push_back(a->fh);
+    }
+    CHECK(table.chunks() == 4);
+    CHECK(table.shrink() == 0); // all in use
+
+    // One handle in the third chunk still open: only the fourth chunk can go.
+    std::uint64_t keep = open[2 * HandleTable::kChunkSize + 5];
+    for (std::uint64_t fh : open) {
+        if (fh != keep) {
+            table.release(fh);
+        }
+    }
+    CHECK(table.shrink() == 1);
+    CHECK(table.chunks() == 3);
+    CHECK(table.find(keep) != nullptr);
+
+    table.release(keep);
+    CHECK(table.shrink() == 2);
+    CHECK(table.chunks() == 1);
+    CHECK(table.in_use() == 0);
+
+    // The table grows again from where it shrank, lowest slots first.
+    std::set<std::uint64_t> again;
+    for (std::size_t i = 0; i < HandleTable::kChunkSize + 1; ++i) {
+        auto a = table.acquire();
+        REQUIRE(a);
+        CHECK(again.insert(a->fh).second);
+        CHECK(table.find(a->fh) == a->file);
+    }
+    CHECK(table.chunks() == 2);
+}

@@ -165,3 +165,24 @@ TEST_CASE("stat: event counters since the container's start replace the host's")
     CHECK(out.find("\nsoftirq 20 10 10\n") != std::string::npos);
     CHECK(out.back() == '\n');
 }
+
+TEST_CASE("stat: keep_idle sees each CPU's idle and what it returns is written") {
+    CpuUsage usage;
+    usage.per_cpu = {{1, 30 * kSecond, 10 * kSecond}, {3, 5 * kSecond, 1 * kSecond}};
+    CpuSet visible({1, 3});
+    std::vector<std::uint64_t> seen;
+    render::StatInput in{&visible, &usage, 100, 100, nullptr, {}};
+    in.keep_idle = [&](std::vector<std::uint64_t>& idle) {
+        seen = idle;
+        idle[1] += 7;
+    };
+    std::string out;
+    render::stat(host_stat(), in, out);
+    auto back = host::parse_stat(out);
+    REQUIRE(back);
+    CHECK(seen == std::vector<std::uint64_t>{6000, 9400});
+    REQUIRE(back->per_cpu.size() == 2);
+    CHECK(back->per_cpu[0].second.idle == 6000);
+    CHECK(back->per_cpu[1].second.idle == 9407);
+    CHECK(back->total.idle == 15407);
+}
