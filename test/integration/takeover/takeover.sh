@@ -104,7 +104,7 @@ before=$(server_pid)
 cp "$BUILD" "$ITEST_TMP/bin/lensfs.new" && mv "$ITEST_TMP/bin/lensfs.new" "$LENSFS" || die "cannot replace the binary"
 upgrade() { "$LENSCTL" --socket "$SOCK" upgrade >"$ITEST_TMP/upgrade.out" 2>&1; echo $? >"$ITEST_TMP/upgrade.rc"; }
 phase upgrade upgrade
-check_readers "upgrade" 0 500
+check_readers "upgrade" 0 1000
 expect_eq "lensctl upgrade succeeded" 0 "$(cat "$ITEST_TMP/upgrade.rc")" "$(cat "$ITEST_TMP/upgrade.out")"
 after=$(server_pid)
 expect_eq "another server serves after the upgrade" yes "$([[ -n $after && $after != "$before" ]] && echo yes || echo no)"
@@ -118,7 +118,7 @@ signals() {
     kill -USR2 "$KEEPER"
 }
 phase signals signals
-check_readers "SIGUSR1+SIGUSR2" 0 500
+check_readers "SIGUSR1+SIGUSR2" 0 1000
 expect_eq "the keeper survives the signals" yes "$(alive "$KEEPER" && echo yes || echo no)"
 expect_match "SIGUSR1 reloads the registry and the log level" 'reloaded: [0-9]+ containers registered, log level debug' \
     "$(cat "$LENSFS_LOG")"

@@ -68,6 +68,25 @@ struct Sleepers {
     }
 };
 
+/// Read system calls this thread has made so far (syscr of /proc/thread-self/io), a count
+/// of the work done that does not depend on the machine's speed or load.
+long long read_calls() {
+    FILE* f = std::fopen("/proc/thread-self/io", "r");
+    if (f == nullptr) {
+        return -1;
+    }
+    long long value = -1;
+    char key[32];
+    long long v = 0;
+    while (std::fscanf(f, "%31[^:]: %lld\n", key, &v) == 2) {
+        if (std::string(key) == "syscr") {
+            value = v;
+        }
+    }
+    std::fclose(f);
+    return value;
+}
+
 double cpu_seconds() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -108,12 +127,19 @@ int run(const std::string& root, const std::string& pattern, int n, int t, int s
         }
     }
     engine.sample_loadavg(); // warm: dentries and inodes of the cgroups and tasks
+    // What reading the counter itself costs, to take it out of the figure.
+    long long probe0 = read_calls();
+    long long probe = read_calls() - probe0;
     double wall_total = 0, cpu_total = 0, wall_max = 0;
+    long long reads_max = 0;
     for (int s = 0; s < samples; ++s) {
         auto start = std::chrono::steady_clock::now();
         double cpu0 = cpu_seconds();
+        long long reads0 = read_calls();
         engine.sample_loadavg();
+        long long reads = read_calls() - reads0 - probe;
         double cpu = cpu_seconds() - cpu0;
+        reads_max = std::max(reads_max, reads);
         double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         wall_total += wall;
@@ -124,6 +150,7 @@ int run(const std::string& root, const std::string& pattern, int n, int t, int s
     std::printf("containers %d, threads each %d, tracked %zu\n", n, t, tracked);
     std::printf("sample() wall: mean %.0f us, max %.0f us; cpu: mean %.0f us per call\n",
                 wall_total / samples * 1e6, wall_max * 1e6, cpu_total / samples * 1e6);
+    std::printf("read calls: at most %lld per call\n", reads_max);
     std::printf("per container: %.1f us cpu; share of one CPU at one call per 5 s: %.3f%%\n",
                 cpu_total / samples / n * 1e6, cpu_total / samples / 5.0 * 100);
     sleepers.stop_all();
