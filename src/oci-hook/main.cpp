@@ -1,14 +1,17 @@
 // lensfs-oci-hook: an OCI runtime hook built on liblensfs-hook. Thin: it reads the state,
 // picks the stage's action and reports the outcome in one line.
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <exception>
+#include <poll.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "client/client.hpp"
 #include "lensfs/hook.h"
 #include "oci-hook/mounts.hpp"
 #include "oci-hook/options.hpp"
@@ -29,10 +32,32 @@ int report(const Options& o, const std::string& what, const char* otherwise) {
     return o.strict ? 1 : 0;
 }
 
-Result<std::string> read_stdin() {
+// The state on stdin, which must end (EOF) within @p timeout_ms: a runtime that never closes
+// the pipe must not hold the container's start for ever.
+Result<std::string> read_stdin(int timeout_ms) {
+    if (timeout_ms <= 0) {
+        timeout_ms = client::kDefaultTimeoutMs;
+    }
     std::string text;
     char buf[65536];
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now())
+                        .count();
+        pollfd pfd{STDIN_FILENO, POLLIN, 0};
+        int ready = left > 0 ? ::poll(&pfd, 1, static_cast<int>(left)) : 0;
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ready < 0) {
+            return make_error(errno, "waiting for the state on stdin");
+        }
+        if (ready == 0) {
+            return Error{ETIMEDOUT, fmt::format("the state on stdin did not end within {} ms "
+                                                "(--timeout)",
+                                                timeout_ms)};
+        }
         ssize_t n = ::read(STDIN_FILENO, buf, sizeof(buf));
         if (n == 0) {
             return text;
@@ -134,9 +159,11 @@ int do_mount(const Options& o, const State& s) {
 
 int run(const Options& o) {
     const char* otherwise = "the container runs without lensfs";
-    auto text = read_stdin();
+    auto text = read_stdin(o.timeout_ms);
     if (!text) {
-        return report(o, text.error().message(), otherwise);
+        return report(
+            o, text.error().code == ETIMEDOUT ? text.error().context : text.error().message(),
+            otherwise);
     }
     auto state = parse_state(*text);
     if (!state) {

@@ -129,7 +129,8 @@ Options:
       --socket PATH   the daemon's control socket (default: $LENSFS_SOCKET,
                       else /run/lensfs/lensfs.sock)
       --mount DIR     where lensfs is mounted (default /var/lib/lensfs)
-      --timeout MS    give up on the daemon after MS milliseconds (default 5000)
+      --timeout MS    give up on the daemon, and on a state on stdin that does
+                      not end, after MS milliseconds each (default 5000)
       --strict        fail (exit 1), and so stop the container from starting,
                       when the daemon cannot be reached, the state is malformed
                       or the files cannot be mounted

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "registry/entry.hpp"
 #include "util/json_depth.hpp"
 
 namespace lensfs::oci {
@@ -34,7 +35,8 @@ Result<json> parse_object(std::string_view text, const char* what) {
     json doc;
     try {
         doc = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error for bad syntax, out_of_range for a number past double's range (1e999).
         return invalid(fmt::format("{} is not valid JSON: {}", what, parse_detail(e.what())));
     }
     if (!doc.is_object()) {
@@ -121,6 +123,12 @@ Result<State> parse_state(std::string_view text) {
     }
     if (s.id.empty()) {
         return invalid("the container state has an empty 'id'");
+    }
+    // The registry's rule, checked here too: an id with a NUL, a '/' or control characters
+    // would name another container once passed on as a C string or a path.
+    if (Status st = validate_id(s.id); !st) {
+        return invalid(fmt::format("the container state's 'id' is not valid: {}",
+                                   std::move(st).error().context));
     }
     auto pid = read_pid(*doc);
     if (!pid) {

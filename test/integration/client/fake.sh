@@ -61,4 +61,25 @@ expect_eq "oci hook: a garbage answer still exits 0" 0 $? "$out"
 expect_match "with one line naming the problem" \
     "^lensfs-oci-hook: createRuntime: cannot register container 'c1': .*malformed response" "$out"
 
+# --- hostile states on stdin (no daemon needed: the hook refuses them first) ---
+t0=$(date +%s)
+out=$("$OCI_HOOK" --socket "$FAKE" --timeout 500 --strict createRuntime \
+    < <(echo "$BASHPID" >"$ITEST_TMP/writer.pid"; exec sleep 30) 2>&1)
+rc=$?
+kill "$(cat "$ITEST_TMP/writer.pid")" 2>/dev/null
+expect_eq "oci hook: a state on stdin that never ends fails (--strict)" 1 "$rc" "$out"
+expect_match "... after --timeout, saying so" \
+    "^lensfs-oci-hook: createRuntime: the state on stdin did not end within 500 ms" "$out"
+expect_cmp "... without waiting for the writer (s)" $(($(date +%s) - t0)) "<" 10 "$out"
+out=$("$OCI_HOOK" --socket "$FAKE" --strict createRuntime <<<'{"id":"victim\u0000evil","pid":1}' 2>&1)
+expect_eq "oci hook: an id with a NUL is refused" 1 $? "$out"
+expect_match "... as a bad state, never cut at the NUL" \
+    "^lensfs-oci-hook: createRuntime: bad container state on stdin: the container state's 'id' is not valid" \
+    "$out"
+out=$("$OCI_HOOK" --socket "$FAKE" --strict createRuntime <<<'{"id":"a","pid":1e999}' 2>&1)
+expect_eq "oci hook: a number out of range is refused" 1 $? "$out"
+expect_match "... as bad input, not an internal error" \
+    "^lensfs-oci-hook: createRuntime: bad container state on stdin: the container state is not valid JSON" \
+    "$out"
+
 itest_finish

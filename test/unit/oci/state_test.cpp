@@ -77,6 +77,30 @@ TEST_CASE("a state without a usable id is refused", "[oci][state]") {
     CHECK(error_of(R"({"id":12})") == "state field 'id' is not a string");
 }
 
+TEST_CASE("an id the registry would refuse is refused whole, never cut", "[oci][state]") {
+    // A NUL inside the id once cut "victim\0evil" to "victim" on its way to the daemon.
+    CHECK(error_of(R"({"id":"victim\u0000evil","pid":1})")
+              .starts_with("the container state's 'id' is not valid: container id "));
+    CHECK(error_of(R"({"id":"../etc","pid":1})")
+              .starts_with("the container state's 'id' is not valid: "));
+    CHECK(error_of(R"({"id":"a b","pid":1})")
+              .starts_with("the container state's 'id' is not valid: "));
+    CHECK(error_of(R"({"id":"a\nb","pid":1})")
+              .starts_with("the container state's 'id' is not valid: "));
+    CHECK(parse_state(R"({"id":"web-1.a_b","pid":1})").ok());
+}
+
+TEST_CASE("a number out of range is bad input, not an exception", "[oci][state]") {
+    CHECK(error_of(R"({"id":"a","pid":1e999})")
+              .starts_with("the container state is not valid JSON: "));
+    CHECK(error_of("1e999").starts_with("the container state is not valid JSON: "));
+    CHECK(error_of(R"({"id":"a","pid":1E7731E31})")
+              .starts_with("the container state is not valid JSON: "));
+    CHECK(parse_root_path(R"({"root":{"path":"rootfs"},"x":1e400})")
+              .error()
+              .context.starts_with("config.json is not valid JSON: "));
+}
+
 TEST_CASE("fields of the wrong type are refused by name", "[oci][state]") {
     CHECK(error_of(R"({"id":"a","pid":"12"})") == "state field 'pid' is not an integer");
     CHECK(error_of(R"({"id":"a","pid":1.5})") == "state field 'pid' is not an integer");
