@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "protocol/messages.hpp"
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 
 namespace lensfs::ctl {
 

@@ -5,7 +5,7 @@
 #include <getopt.h>
 #include <vector>
 
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 #include "util/parse.hpp"
 
 namespace lensfs::ctl {

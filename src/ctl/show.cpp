@@ -7,13 +7,13 @@
 #include <functional>
 #include <memory>
 #include <signal.h>
-#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "ctl/commands.hpp"
-#include "registry/entry.hpp"
+#include "model/boundary.hpp"
+#include "model/entry.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "view/engine.hpp"
@@ -22,31 +22,11 @@ namespace lensfs::ctl {
 
 namespace {
 
-bool within(std::string_view path, std::string_view root) {
-    if (root == "/") {
-        return true;
-    }
-    return path.substr(0, root.size()) == root &&
-           (path.size() == root.size() || path[root.size()] == '/');
-}
-
-// The registry's boundary rule over a list fetched from the daemon: the longest registered
-// cgroup containing the path; on a tie the container that started last, then the greatest id.
+// The registry's boundary rule (model/boundary.hpp) over a list fetched from the daemon.
 view::ContainerLookup lookup_over(std::vector<Entry> entries) {
     auto list = std::make_shared<const std::vector<Entry>>(std::move(entries));
     return [list](std::string_view cgroup) -> std::optional<ContainerRecord> {
-        const Entry* best = nullptr;
-        for (const auto& e : *list) {
-            if (!within(cgroup, e.cgroup)) {
-                continue;
-            }
-            auto rank = [](const Entry& x) {
-                return std::make_tuple(x.cgroup.size(), x.start_boottime_s, std::cref(x.id));
-            };
-            if (best == nullptr || rank(e) > rank(*best)) {
-                best = &e;
-            }
-        }
+        const Entry* best = longest_containing(*list, cgroup);
         return best ? std::optional<ContainerRecord>(best->record()) : std::nullopt;
     };
 }

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 
 namespace lensfs::hook {
 

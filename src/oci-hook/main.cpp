@@ -16,7 +16,7 @@
 #include "oci-hook/mounts.hpp"
 #include "oci-hook/options.hpp"
 #include "oci-hook/state.hpp"
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 #include "util/file.hpp"
 
 namespace {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 #include "util/json_depth.hpp"
 
 namespace lensfs::oci {

@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 #include "util/result.hpp"
 
 namespace lensfs {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/boundary.hpp"
 #include "registry/state_file.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
@@ -43,15 +44,6 @@ std::string join_dropped(const std::vector<std::string>& dropped) {
         out += fmt::format("; and {} more", dropped.size() - kDroppedListed);
     }
     return out;
-}
-
-// Whether @p a should own a cgroup that @p b also claims: the later start wins, so an entry
-// left behind by a container that never unregistered does not shadow its successor.
-bool owns_before(const Entry& a, const Entry& b) {
-    if (a.start_boottime_s != b.start_boottime_s) {
-        return a.start_boottime_s > b.start_boottime_s;
-    }
-    return a.id > b.id;
 }
 
 } // namespace

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "model/container.hpp"
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 #include "util/result.hpp"
 
 namespace lensfs {

@@ -34,7 +34,7 @@
 #include <string_view>
 #include <vector>
 
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 #include "util/result.hpp"
 
 namespace lensfs {

@@ -4,7 +4,7 @@
 #include <limits>
 #include <vector>
 
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 
 using namespace lensfs;
 

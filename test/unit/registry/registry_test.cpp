@@ -6,6 +6,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "model/boundary.hpp"
 #include "registry/registry.hpp"
 #include "temp_dir.hpp"
 #include "util/file.hpp"
@@ -124,6 +125,34 @@ TEST_CASE("two entries on one cgroup: the later start owns it") {
     CHECK(found_id(r, "/c/x") == "new");
     REQUIRE(r.remove("new"));
     CHECK(found_id(r, "/c/x") == "stale");
+}
+
+TEST_CASE("the boundary rule over a plain list agrees with the registry's index") {
+    TempDir dir;
+    Registry r(dir.path());
+    std::vector<Entry> list{make_entry("ab", "/a/b"),       make_entry("abc-nested", "/a/b/c"),
+                            make_entry("sibling", "/a/bc"), make_entry("new", "/c", 200),
+                            make_entry("stale", "/c", 100), make_entry("tie-b", "/t", 50),
+                            make_entry("tie-a", "/t", 50)};
+    for (const auto& e : list) {
+        REQUIRE(r.upsert(e));
+    }
+    for (std::string_view cg : {"/a/b", "/a/b/x/y", "/a/b/c", "/a/b/c/d", "/a/b/cd", "/a/bc",
+                                "/a/bc/x", "/a/bcd", "/a", "/", "", "a/b", "/c", "/c/x", "/t/1"}) {
+        INFO("cgroup " << cg);
+        const Entry* pure = longest_containing(list, cg);
+        auto indexed = r.longest_containing(cg);
+        REQUIRE(static_cast<bool>(pure) == static_cast<bool>(indexed));
+        if (pure != nullptr) {
+            CHECK(pure->id == indexed->id);
+        }
+    }
+    CHECK(longest_containing(list, "/c/x")->id == "new");
+    CHECK(longest_containing(list, "/t")->id == "tie-b");
+    std::vector<Entry> with_root{make_entry("root", "/"), make_entry("x", "/x")};
+    CHECK(longest_containing(with_root, "/xy")->id == "root");
+    CHECK(longest_containing(with_root, "/x/y")->id == "x");
+    CHECK(longest_containing(with_root, "x") == nullptr);
 }
 
 TEST_CASE("state survives a new Registry on the same directory") {

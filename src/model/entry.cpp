@@ -1,4 +1,4 @@
-#include "registry/entry.hpp"
+#include "model/entry.hpp"
 
 #include <cmath>
 
