@@ -60,16 +60,11 @@ Result<double> start_boottime_of(const host::HostProc& proc, pid_t pid) {
     if (!ticks) {
         return process_error(ticks.error(), pid);
     }
-    long hz = ::sysconf(_SC_CLK_TCK);
-    return static_cast<double>(*ticks) / static_cast<double>(hz > 0 ? hz : 100);
-}
-
-double boottime_now() {
-    return clock_seconds(CLOCK_BOOTTIME);
+    return static_cast<double>(*ticks) / static_cast<double>(host::clock_ticks_per_second());
 }
 
 double wall_minus_boottime() {
-    return clock_seconds(CLOCK_REALTIME) - clock_seconds(CLOCK_BOOTTIME);
+    return wall_now() - boottime_now();
 }
 
 } // namespace lensfs::control

@@ -20,9 +20,6 @@ Result<std::string> container_cgroup_of(const host::HostProc& proc, const cgroup
 /// by the clock tick rate). ESRCH when there is no such process.
 Result<double> start_boottime_of(const host::HostProc& proc, pid_t pid);
 
-/// Seconds on CLOCK_BOOTTIME, now.
-double boottime_now();
-
 /// CLOCK_REALTIME minus CLOCK_BOOTTIME, now: what turns one clock's reading into the other's.
 double wall_minus_boottime();
 

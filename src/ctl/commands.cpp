@@ -8,6 +8,7 @@
 
 #include "client/client.hpp"
 #include "ctl/format.hpp"
+#include "util/clock.hpp"
 #include "view/engine.hpp"
 
 namespace lensfs::ctl {
@@ -62,7 +63,7 @@ RequestBody request_for(const Options& o) {
 }
 
 int print_response(const Options& o, const Response& r) {
-    double now = view::boottime_now();
+    double now = boottime_now();
     if (r.containers) {
         return print_out(o.json ? containers_json(*r.containers)
                                 : containers_table(*r.containers, now));

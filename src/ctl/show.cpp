@@ -14,6 +14,7 @@
 #include "ctl/commands.hpp"
 #include "model/boundary.hpp"
 #include "model/entry.hpp"
+#include "util/clock.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "view/engine.hpp"
@@ -52,10 +53,8 @@ double start_boottime(const std::optional<StartTime>& t) {
     if (t->boottime_s) {
         return *t->boottime_s;
     }
-    timespec wall{};
-    clock_gettime(CLOCK_REALTIME, &wall);
-    double now_wall = static_cast<double>(wall.tv_sec) + static_cast<double>(wall.tv_nsec) / 1e9;
-    return std::max(0.0, view::boottime_now() - (now_wall - t->wall_s.value_or(now_wall)));
+    double now_wall = wall_now();
+    return std::max(0.0, boottime_now() - (now_wall - t->wall_s.value_or(now_wall)));
 }
 
 // Whom to render for: the container of --pid, --cgroup or --id.

@@ -22,8 +22,7 @@ bool pid_gone(view::Engine& engine, pid_t pid) {
     if (::kill(pid, 0) != 0 && errno == ESRCH) {
         return true;
     }
-    auto name = fmt::format("{}", pid);
-    return ::faccessat(engine.proc().dirfd(), name.c_str(), F_OK, 0) != 0 && errno == ENOENT;
+    return !engine.proc().process_exists(pid);
 }
 
 } // namespace

@@ -40,7 +40,7 @@ void render_into(Context& cx, const OpenFile& f, std::string& out) {
         return;
     }
     thread_local std::string host_text;
-    if (Status st = cx.host.read(f.host_rel, host_text); !st) {
+    if (Status st = cx.host.dir().read(f.host_rel, host_text); !st) {
         static RateLimit limit;
         log_warn_limited(limit, "sys cpu tree: {}", st.error().message());
         return;
@@ -71,7 +71,7 @@ int prepare(fuse_req_t req, OpenFile& f, NodeId id) {
             return ENOENT;
         }
         if (view::cpu_file_format(*rel) == view::CpuFileFormat::none) {
-            auto fd = cx.host.open(*rel, O_RDONLY);
+            auto fd = cx.host.dir().open_entry(*rel, O_RDONLY);
             if (!fd) {
                 return fd.error().code;
             }
@@ -91,7 +91,7 @@ int prepare(fuse_req_t req, OpenFile& f, NodeId id) {
                                                : view::cpu_file_format(f.host_rel);
         f.page_cache = !viewer->per_reader;
         if (f.format == view::CpuFileFormat::none) {
-            auto fd = cx.host.open(f.host_rel, O_RDONLY);
+            auto fd = cx.host.dir().open_entry(f.host_rel, O_RDONLY);
             err = fd ? 0 : fd.error().code;
             f.host = fd ? std::move(*fd) : UniqueFd();
         }
@@ -167,12 +167,10 @@ OpenFile* adopt(fuse_req_t req, fuse_ino_t ino, std::uint64_t foreign) {
 
 int read_host(fuse_req_t req, const OpenFile& f, std::size_t size, off_t off) {
     thread_local std::string buf;
-    buf.resize(size);
-    ssize_t n = ::pread(f.host.get(), buf.data(), size, off);
-    if (n < 0) {
-        return errno;
+    if (Status st = host::read_at(f.host, size, off, buf); !st) {
+        return st.error().code;
     }
-    fuse_reply_buf(req, buf.data(), static_cast<std::size_t>(n));
+    fuse_reply_buf(req, buf.data(), buf.size());
     return 0;
 }
 

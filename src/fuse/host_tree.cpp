@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <dirent.h>
 #include <fcntl.h>
 #include <mutex>
 #include <sys/file.h>
@@ -19,25 +18,6 @@
 
 namespace lensfs::fuse {
 
-namespace {
-
-constexpr std::size_t kListBuffer = 16384;
-
-// Appends the records of one getdents64() buffer to @p out.
-void parse_dirents(const char* buf, std::size_t len, std::vector<HostTree::Entry>& out) {
-    std::size_t pos = 0;
-    while (pos < len) {
-        const auto* d = reinterpret_cast<const struct dirent64*>(buf + pos);
-        std::string_view name(d->d_name);
-        if (name != "." && name != "..") {
-            out.push_back({std::string(name), d->d_type});
-        }
-        pos += d->d_reclen;
-    }
-}
-
-} // namespace
-
 std::string join_path(std::string_view parent, std::string_view name) {
     std::string path;
     path.reserve(parent.size() + 1 + name.size());
@@ -50,11 +30,11 @@ std::string join_path(std::string_view parent, std::string_view name) {
 }
 
 HostTree::HostTree(const char* root) {
-    if (auto fd = open_dir_at(AT_FDCWD, root)) {
-        root_ = std::move(*fd);
+    if (auto dir = host::HostDir::open(root)) {
+        dir_ = std::move(*dir);
     } else {
         log_warn("{}: {}; the sys cpu tree shows the CPU list files only", root,
-                 fd.error().message());
+                 dir.error().message());
     }
 }
 
@@ -178,71 +158,6 @@ std::optional<std::string> HostTree::path_of(std::uint32_t local) {
     ::flock(numbers_.get(), LOCK_UN);
     auto it = paths_.find(local);
     return it == paths_.end() ? std::nullopt : std::optional<std::string>(it->second);
-}
-
-const char* HostTree::at(const std::string& rel) const {
-    return rel.empty() ? "." : rel.c_str();
-}
-
-Result<struct stat> HostTree::stat(const std::string& rel) const {
-    struct stat st {};
-    if (!root_) {
-        return make_error(ENOENT, rel);
-    }
-    if (::fstatat(root_.get(), at(rel), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        return make_error(errno, rel);
-    }
-    return st;
-}
-
-Result<UniqueFd> HostTree::open(const std::string& rel, int flags) const {
-    if (!root_) {
-        return make_error(ENOENT, rel);
-    }
-    UniqueFd fd(::openat(root_.get(), at(rel), flags | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) {
-        return make_error(errno, rel);
-    }
-    return fd;
-}
-
-Status HostTree::read(const std::string& rel, std::string& out) const {
-    if (!root_) {
-        return make_error(ENOENT, rel);
-    }
-    return read_file_at(root_.get(), at(rel), out);
-}
-
-Result<std::string> HostTree::readlink(const std::string& rel) const {
-    if (!root_) {
-        return make_error(ENOENT, rel);
-    }
-    std::string target(PATH_MAX, '\0');
-    ssize_t n = ::readlinkat(root_.get(), at(rel), target.data(), target.size());
-    if (n < 0) {
-        return make_error(errno, rel);
-    }
-    target.resize(static_cast<std::size_t>(n));
-    return target;
-}
-
-Result<std::vector<HostTree::Entry>> HostTree::list(const std::string& rel) const {
-    auto dir = open(rel, O_RDONLY | O_DIRECTORY);
-    if (!dir) {
-        return std::move(dir).error();
-    }
-    std::vector<Entry> entries;
-    std::vector<char> buf(kListBuffer);
-    for (;;) {
-        ssize_t n = ::getdents64(dir->get(), buf.data(), buf.size());
-        if (n < 0) {
-            return make_error(errno, rel);
-        }
-        if (n == 0) {
-            return entries;
-        }
-        parse_dirents(buf.data(), static_cast<std::size_t>(n), entries);
-    }
 }
 
 } // namespace lensfs::fuse

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fuse/node_id.hpp"
+#include "host/host_dir.hpp"
 #include "util/result.hpp"
 #include "util/unique_fd.hpp"
 
@@ -47,27 +48,12 @@ public:
     [[nodiscard]] std::optional<std::string> path_of(std::uint32_t local);
     [[nodiscard]] static bool owns(std::uint32_t local) { return local >= kFirstHostLocal; }
 
-    /// lstat() of entry @p rel ("" is the directory itself).
-    [[nodiscard]] Result<struct stat> stat(const std::string& rel) const;
-    /// Opens entry @p rel for reading; refuses symlinks.
-    [[nodiscard]] Result<UniqueFd> open(const std::string& rel, int flags) const;
-    /// Reads the whole file @p rel into @p out; refuses symlinks.
-    Status read(const std::string& rel, std::string& out) const;
-    /// The target of symlink @p rel.
-    [[nodiscard]] Result<std::string> readlink(const std::string& rel) const;
-
-    /// One entry of a host directory.
-    struct Entry {
-        std::string name;
-        unsigned char type = 0; ///< DT_* as the host reports it
-    };
-    /// The entries of directory @p rel ("" for the root), without "." and "..".
-    [[nodiscard]] Result<std::vector<Entry>> list(const std::string& rel) const;
+    /// The host directory itself, for stat(), open_entry(), read(), readlink() and list() of
+    /// entries by path.
+    [[nodiscard]] const host::HostDir& dir() const { return dir_; }
 
 private:
-    [[nodiscard]] const char* at(const std::string& rel) const;
-
-    UniqueFd root_;
+    host::HostDir dir_;
     mutable std::shared_mutex mutex_;
     void take_lines(std::string_view text);
     void read_new_lines();

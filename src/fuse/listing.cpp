@@ -37,7 +37,7 @@ std::uint64_t parent_of(NodeId id, const Node& dir) {
 // children (a name of the template hides the host entry of the same name).
 int add_cpu_dir_entries(fuse_req_t req, NodeId id, const Node& dir, DirSnapshot& out) {
     Context& cx = context_of(req);
-    auto host = cx.host.list("");
+    auto host = cx.host.dir().list("");
     if (!host) {
         note_list_failure(host.error());
         return 0;
@@ -105,7 +105,7 @@ int list_host_dir(fuse_req_t req, NodeId id, DirSnapshot& out) {
     if (!rel) {
         return ENOENT;
     }
-    auto host = cx.host.list(*rel);
+    auto host = cx.host.dir().list(*rel);
     if (!host) {
         return host.error().code;
     }

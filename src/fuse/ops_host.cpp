@@ -19,7 +19,7 @@ struct stat host_attributes(const struct stat& host, std::uint64_t ino) {
 
 int host_lookup(fuse_req_t req, std::uint64_t tree, const std::string& rel, double timeout) {
     Context& cx = context_of(req);
-    auto st = cx.host.stat(rel);
+    auto st = cx.host.dir().stat(rel);
     if (!st) {
         return st.error().code;
     }
@@ -62,7 +62,7 @@ int host_getattr(fuse_req_t req, NodeId id) {
     if (!rel) {
         return ENOENT;
     }
-    auto st = cx.host.stat(*rel);
+    auto st = cx.host.dir().stat(*rel);
     if (!st) {
         return st.error().code;
     }
@@ -79,7 +79,7 @@ int host_readlink(fuse_req_t req, NodeId id) {
     }
     // Relative targets such as ../../node/node0 resolve into the reader's real /sys when the
     // directory is bind-mounted over /sys/devices/system/cpu, which is where they belong.
-    auto target = cx.host.readlink(*rel);
+    auto target = cx.host.dir().readlink(*rel);
     if (!target) {
         return target.error().code;
     }

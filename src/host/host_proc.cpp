@@ -27,6 +27,19 @@ private:
     char buf_[64];
 };
 
+/// "<pid>", the process's directory below /proc.
+class PidName {
+public:
+    explicit PidName(pid_t pid) {
+        auto result = fmt::format_to_n(buf_, sizeof(buf_) - 1, "{}", pid);
+        *result.out = '\0';
+    }
+    [[nodiscard]] const char* c_str() const { return buf_; }
+
+private:
+    char buf_[24];
+};
+
 Error bad_pid(pid_t pid) {
     return make_error(EINVAL, fmt::format("pid {}", pid));
 }
@@ -46,9 +59,8 @@ Status HostProc::read(const char* name, std::string& out) const {
         return make_error(EINVAL, fmt::format("{}: not a relative name", root_));
     }
     std::string_view view(name);
-    Status st = view.find('/') == std::string_view::npos
-                    ? files_->read(fd_.get(), view, name, out)
-                    : read_file_at(fd_.get(), name, out);
+    Status st = view.find('/') == std::string_view::npos ? files_->read(fd_.get(), view, name, out)
+                                                         : read_file_at(fd_.get(), name, out);
     if (!st) {
         return make_error(st.error().code, fmt::format("{}/{}", root_, name));
     }
@@ -147,6 +159,52 @@ Status HostProc::cgroup_text(pid_t pid, std::string& out) const {
     }
     PidPath path(pid, "cgroup");
     return read(path.c_str(), out);
+}
+
+Result<ProcessHandle> HostProc::open_process(pid_t pid) const {
+    if (pid <= 0) {
+        return bad_pid(pid);
+    }
+    PidName name(pid);
+    UniqueFd dir(::openat(fd_.get(), name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) {
+        return make_error(errno, fmt::format("{}/{}", root_, pid));
+    }
+    UniqueFd cgroup(::openat(dir.get(), "cgroup", O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    if (!cgroup || ::fstatat(dir.get(), "ns/pid", &st, 0) != 0) {
+        return make_error(errno, fmt::format("{}/{}", root_, pid));
+    }
+    return ProcessHandle(std::move(cgroup), static_cast<std::uint64_t>(st.st_ino));
+}
+
+unsigned clock_ticks_per_second() noexcept {
+    static const unsigned ticks = [] {
+        long hz = ::sysconf(_SC_CLK_TCK);
+        return hz > 0 ? static_cast<unsigned>(hz) : 100U;
+    }();
+    return ticks;
+}
+
+Status ProcessHandle::read_cgroup(std::string& out) const {
+    return pread_all(cgroup_fd_.get(), "cgroup", out);
+}
+
+Status HostProc::task_file(pid_t tid, const char* leaf, std::string& out) const {
+    if (tid <= 0) {
+        return bad_pid(tid);
+    }
+    char path[64];
+    auto end = fmt::format_to_n(path, sizeof(path) - 1, "{}/task/{}/{}", tid, tid, leaf);
+    *end.out = '\0';
+    return read_file_at(fd_.get(), path, out);
+}
+
+bool HostProc::process_exists(pid_t pid) const {
+    if (pid <= 0) {
+        return false;
+    }
+    return ::faccessat(fd_.get(), PidName(pid).c_str(), F_OK, 0) == 0 || errno != ENOENT;
 }
 
 } // namespace lensfs::host

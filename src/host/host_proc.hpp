@@ -12,6 +12,29 @@
 
 namespace lensfs::host {
 
+/// One process's /proc/<pid>/cgroup kept open, with its pid namespace, both of the same process
+/// (the namespace is read through a directory fd of that process). The descriptor stands for
+/// the process, not the number: once the process is gone read_cgroup() fails (ESRCH), so a
+/// reused pid is never mistaken for the old process.
+class ProcessHandle {
+public:
+    ProcessHandle() = default;
+    ProcessHandle(UniqueFd cgroup_fd, std::uint64_t pidns)
+        : cgroup_fd_(std::move(cgroup_fd)), pidns_(pidns) {}
+
+    /// The process's cgroup file, read again from its start.
+    Status read_cgroup(std::string& out) const;
+    [[nodiscard]] std::uint64_t pidns() const { return pidns_; }
+
+private:
+    UniqueFd cgroup_fd_;
+    std::uint64_t pidns_ = 0;
+};
+
+/// The kernel's clock ticks per second (USER_HZ, sysconf(_SC_CLK_TCK); 100 if it cannot be
+/// told), the unit of the times in /proc/<pid>/stat and /proc/stat.
+unsigned clock_ticks_per_second() noexcept;
+
 /// The host's /proc, opened once as a directory fd; every read is an openat() below it.
 /// Reads take a caller-owned scratch buffer so a thread can reuse one across requests.
 /// Thread-safe: the object is immutable after open().
@@ -20,7 +43,6 @@ public:
     /// Opens @p proc_root (another directory with the same layout in tests).
     static Result<HostProc> open(const std::string& proc_root = "/proc");
 
-    [[nodiscard]] int dirfd() const { return fd_.get(); }
     [[nodiscard]] const std::string& root() const { return root_; }
 
     Result<HostMeminfo> meminfo(std::string& scratch) const;
@@ -40,6 +62,15 @@ public:
     Result<std::uint64_t> pidns_inode(pid_t pid) const;
     /// "<pid>/cgroup" verbatim.
     Status cgroup_text(pid_t pid, std::string& out) const;
+    /// Opens @p pid's cgroup file and tells its pid namespace.
+    [[nodiscard]] Result<ProcessHandle> open_process(pid_t pid) const;
+    /// Thread @p tid's own file "<tid>/task/<tid>/<leaf>" ("stat", "status") verbatim: through
+    /// task/ the kernel reports the thread alone ("<tid>/stat" sums every thread's times on
+    /// each read, which would make counting the threads of a large process quadratic).
+    Status task_file(pid_t tid, const char* leaf, std::string& out) const;
+    /// False only when /proc says @p pid does not exist (ENOENT); true when it exists or
+    /// cannot be told.
+    [[nodiscard]] bool process_exists(pid_t pid) const;
 
 private:
     HostProc(UniqueFd fd, std::string root)

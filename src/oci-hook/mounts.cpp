@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "util/file.hpp"
 #include "util/unique_fd.hpp"
 #include "view/served_files.hpp"
 
@@ -35,11 +36,7 @@ UniqueFd open_in_root(int root_fd, std::string_view rel) {
 }
 
 Result<UniqueFd> open_dir(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!fd) {
-        return make_error(errno, path);
-    }
-    return fd;
+    return open_dir_at(AT_FDCWD, path.c_str());
 }
 
 Status check_fuse(int fd, const std::string& path) {
@@ -59,11 +56,7 @@ Result<UniqueFd> open_container_tree(int mount_fd, std::string_view id) {
         return Error{EINVAL, "bad container id"};
     }
     std::string rel = fmt::format("containers/{}", id);
-    UniqueFd fd(::openat(mount_fd, rel.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) {
-        return make_error(errno, rel);
-    }
-    return fd;
+    return open_path_at(mount_fd, rel.c_str(), O_DIRECTORY | O_NOFOLLOW);
 }
 
 bool is_regular(int fd) {
@@ -100,7 +93,7 @@ void undo(int root_fd, const std::vector<std::string>& mounted) {
 // Binds one file; false with a reason in @p skipped when either side lacks it.
 Result<bool> bind_one(int src_dir, int root_fd, std::string_view rel, MountReport& report) {
     std::string name(rel);
-    UniqueFd src(::openat(src_dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    auto src = open_path_at(src_dir, name.c_str(), O_NOFOLLOW);
     if (!src) {
         report.skipped.push_back(fmt::format("{}: not served by lensfs", rel));
         return false;
@@ -110,7 +103,7 @@ Result<bool> bind_one(int src_dir, int root_fd, std::string_view rel, MountRepor
         report.skipped.push_back(fmt::format("{}: not a file in the container", rel));
         return false;
     }
-    if (::mount(fd_path(src.get()).c_str(), fd_path(dst.get()).c_str(), nullptr, MS_BIND,
+    if (::mount(fd_path(src->get()).c_str(), fd_path(dst.get()).c_str(), nullptr, MS_BIND,
                 nullptr) != 0) {
         return make_error(errno, fmt::format("{}: bind mount", rel));
     }

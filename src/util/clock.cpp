@@ -8,6 +8,14 @@ double clock_seconds(clockid_t clock) noexcept {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+double boottime_now() noexcept {
+    return clock_seconds(CLOCK_BOOTTIME);
+}
+
+double wall_now() noexcept {
+    return clock_seconds(CLOCK_REALTIME);
+}
+
 std::int64_t monotonic_ms() noexcept {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);

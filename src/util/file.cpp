@@ -16,7 +16,11 @@
 namespace lensfs {
 
 Result<UniqueFd> open_dir_at(int dirfd, const char* path) {
-    int fd = ::openat(dirfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return open_path_at(dirfd, path, O_DIRECTORY);
+}
+
+Result<UniqueFd> open_path_at(int dirfd, const char* path, int flags) {
+    int fd = ::openat(dirfd, path, O_PATH | O_CLOEXEC | flags);
     if (fd < 0) {
         return make_error(errno, path);
     }

@@ -14,6 +14,9 @@ inline constexpr std::size_t kMaxFileSize = 4u << 20;
 /// Opens directory @p path relative to @p dirfd (AT_FDCWD for absolute paths) as an O_PATH fd,
 /// suitable as the base of later openat() calls.
 Result<UniqueFd> open_dir_at(int dirfd, const char* path);
+/// An O_PATH descriptor of @p path below @p dirfd, with @p flags added (O_DIRECTORY,
+/// O_NOFOLLOW); the error names @p path.
+Result<UniqueFd> open_path_at(int dirfd, const char* path, int flags);
 
 /// Reads the whole file @p name relative to @p dirfd into @p out, reusing its capacity.
 /// Refuses symlinks in the last component and files over @p limit bytes (EFBIG).

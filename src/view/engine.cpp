@@ -48,17 +48,12 @@ std::string_view source_name(Source s) {
     return "?";
 }
 
-double boottime_now() {
-    return clock_seconds(CLOCK_BOOTTIME);
-}
-
 Engine::Engine(cgroup::Layout layout, host::HostProc proc, Options options)
     : layout_(std::move(layout)), proc_(std::move(proc)), options_(options), reader_(layout_),
       recent_(std::make_unique<RenderCache>(options.render_window)),
       pid_views_(std::make_unique<PidViews>(options.render_window)) {
     self_pidns_ = proc_.pidns_inode(::getpid()).value_or(0);
-    long ticks = ::sysconf(_SC_CLK_TCK);
-    ticks_per_second_ = ticks > 0 ? static_cast<unsigned>(ticks) : 100;
+    ticks_per_second_ = host::clock_ticks_per_second();
 }
 
 Engine::~Engine() = default;

@@ -154,7 +154,4 @@ private:
     std::vector<FileCounters> counters_{served_files().size()};
 };
 
-/// Seconds on CLOCK_BOOTTIME.
-double boottime_now();
-
 } // namespace lensfs::view

@@ -5,6 +5,7 @@
 
 #include "host/proc_files.hpp"
 #include "render/render.hpp"
+#include "util/clock.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "view/engine.hpp"

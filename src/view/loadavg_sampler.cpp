@@ -19,22 +19,6 @@ namespace {
 /// past anyway, and the schedule restarts from now.
 constexpr unsigned kMaxCatchUp = 720;
 
-/// "<tid>/task/<tid>/<leaf>" in a stack buffer: built for every task of every sample, so no
-/// allocation. Through task/ the kernel reports the thread alone; "<tid>/stat" would sum the
-/// times of every thread of its process on each read, which makes counting the threads of a
-/// large process quadratic.
-class TaskPath {
-public:
-    TaskPath(pid_t tid, std::string_view leaf) {
-        auto result = fmt::format_to_n(buf_, sizeof(buf_) - 1, "{}/task/{}/{}", tid, tid, leaf);
-        *result.out = '\0';
-    }
-    [[nodiscard]] const char* c_str() const { return buf_; }
-
-private:
-    char buf_[48];
-};
-
 bool cgroup_gone(const Error& e) {
     return e.code == ENOENT || e.code == ENODEV;
 }
@@ -63,7 +47,7 @@ std::optional<char> parse_task_state(std::string_view stat_text) {
 
 std::optional<std::uint32_t> LoadavgSampler::visible_pid(pid_t host_pid,
                                                          std::string& scratch) const {
-    if (!read_file_at(proc_.dirfd(), TaskPath(host_pid, "status").c_str(), scratch)) {
+    if (!proc_.task_file(host_pid, "status", scratch)) {
         return std::nullopt; // exited
     }
     // Kernels before 4.1 have no NSpid line: the host's number is all there is.
@@ -116,7 +100,7 @@ Result<TaskCounts> LoadavgSampler::count_tasks(const cgroup::TaskSource& source,
     for (std::size_t i = 0; i < listed; i += stride) {
         pid_t tid = list.ids[i];
         std::optional<char> state;
-        if (read_file_at(proc_.dirfd(), TaskPath(tid, "stat").c_str(), scratch)) {
+        if (proc_.task_file(tid, "stat", scratch)) {
             state = parse_task_state(scratch);
         }
         char s = state.value_or('\0');

@@ -54,15 +54,15 @@ std::shared_ptr<NsCache::Entry> NsCache::walk(host::HostProc& proc, std::uint64_
         }
         current = *ppid;
     }
-    auto handle = open_process(proc, current);
+    auto handle = proc.open_process(current);
     auto start = proc.starttime_ticks(current, status);
-    if (!handle || handle->pidns != ns || !start) {
+    if (!handle || handle->pidns() != ns || !start) {
         return nullptr;
     }
     auto entry = std::make_shared<Entry>();
     entry->pid = current;
     entry->start_ticks = *start;
-    entry->cgroup_fd = std::move(handle->cgroup_fd);
+    entry->process = std::move(*handle);
     return entry;
 }
 
@@ -75,9 +75,9 @@ std::optional<NsInit> NsCache::find(host::HostProc& proc, std::uint64_t ns, pid_
             entry = it->second;
         }
     }
-    if (!entry || !pread_all(entry->cgroup_fd.get(), "cgroup", text)) {
+    if (!entry || !entry->process.read_cgroup(text)) {
         entry = walk(proc, ns, pid);
-        if (!entry || !pread_all(entry->cgroup_fd.get(), "cgroup", text)) {
+        if (!entry || !entry->process.read_cgroup(text)) {
             std::lock_guard lock(mutex_);
             entries_.erase(ns);
             return std::nullopt;

@@ -44,7 +44,7 @@ private:
     struct Entry {
         pid_t pid = 0;
         std::uint64_t start_ticks = 0;
-        UniqueFd cgroup_fd;
+        host::ProcessHandle process;
         std::atomic<std::int64_t> used_ms{0}; ///< the last lookup, on monotonic_ms()
     };
     static constexpr std::size_t kMaxEntries = 1024;

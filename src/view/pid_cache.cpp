@@ -1,40 +1,19 @@
 #include "view/pid_cache.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include "util/clock.hpp"
 #include "util/file.hpp"
 
 namespace lensfs::view {
 
-Result<ProcessHandle> open_process(const host::HostProc& proc, pid_t pid) {
-    char name[32];
-    auto end = fmt::format_to_n(name, sizeof name - 1, "{}", pid);
-    *end.out = '\0';
-    UniqueFd dir(::openat(proc.dirfd(), name, O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!dir) {
-        return make_error(errno, fmt::format("/proc/{}", pid));
-    }
-    ProcessHandle handle;
-    handle.cgroup_fd.reset(::openat(dir.get(), "cgroup", O_RDONLY | O_CLOEXEC));
-    struct stat st {};
-    if (!handle.cgroup_fd || ::fstatat(dir.get(), "ns/pid", &st, 0) != 0) {
-        return make_error(errno, fmt::format("/proc/{}", pid));
-    }
-    handle.pidns = st.st_ino;
-    return handle;
-}
-
 Result<std::shared_ptr<PidCache::Entry>> PidCache::open(const host::HostProc& proc, pid_t pid) {
-    auto handle = open_process(proc, pid);
+    auto handle = proc.open_process(pid);
     if (!handle) {
         return std::move(handle).error();
     }
     auto entry = std::make_shared<Entry>();
-    entry->cgroup_fd = std::move(handle->cgroup_fd);
-    entry->pidns = handle->pidns;
+    entry->process = std::move(*handle);
     entry->used_ms.store(monotonic_ms(), std::memory_order_relaxed);
     return entry;
 }
@@ -54,9 +33,9 @@ Result<std::uint64_t> PidCache::read(const host::HostProc& proc, pid_t pid, std:
             entry = it->second;
         }
     }
-    if (entry && pread_all(entry->cgroup_fd.get(), "cgroup", text)) {
+    if (entry && entry->process.read_cgroup(text)) {
         entry->used_ms.store(monotonic_ms(), std::memory_order_relaxed);
-        return entry->pidns;
+        return entry->process.pidns();
     }
     if (entry) {
         drop(pid); // the process it stood for is gone; pid may be reused
@@ -67,7 +46,7 @@ Result<std::uint64_t> PidCache::read(const host::HostProc& proc, pid_t pid, std:
     }
     // Read before publishing: the read proves the process was alive when its namespace was
     // looked up.
-    if (Status st = pread_all((*fresh)->cgroup_fd.get(), "cgroup", text); !st) {
+    if (Status st = (*fresh)->process.read_cgroup(text); !st) {
         return Error{st.error().code, fmt::format("/proc/{}/cgroup", pid)};
     }
     std::lock_guard lock(s.mutex);
@@ -75,7 +54,7 @@ Result<std::uint64_t> PidCache::read(const host::HostProc& proc, pid_t pid, std:
         s.entries.clear();
     }
     s.entries[pid] = *fresh;
-    return (*fresh)->pidns;
+    return (*fresh)->process.pidns();
 }
 
 std::size_t PidCache::evict_idle(std::int64_t idle_ms) {

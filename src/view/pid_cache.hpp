@@ -34,8 +34,7 @@ private:
     static constexpr std::size_t kMaxPerShard = 128;
 
     struct Entry {
-        UniqueFd cgroup_fd;
-        std::uint64_t pidns = 0;
+        host::ProcessHandle process;
         std::atomic<std::int64_t> used_ms{0}; ///< the last lookup, on monotonic_ms()
     };
     struct Shard {
@@ -49,13 +48,5 @@ private:
 
     std::array<Shard, kShards> shards_;
 };
-
-/// Opens /proc/<pid>/cgroup of one process and tells its pid namespace, both of the same
-/// process (the namespace is read through a directory fd of that process).
-struct ProcessHandle {
-    UniqueFd cgroup_fd;
-    std::uint64_t pidns = 0;
-};
-Result<ProcessHandle> open_process(const host::HostProc& proc, pid_t pid);
 
 } // namespace lensfs::view

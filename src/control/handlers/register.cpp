@@ -8,6 +8,7 @@
 #include "control/handlers.hpp"
 #include "control/process_facts.hpp"
 #include "protocol/protocol.hpp"
+#include "util/clock.hpp"
 #include "util/log.hpp"
 
 namespace lensfs::control {

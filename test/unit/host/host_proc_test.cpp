@@ -22,7 +22,7 @@ HostProc fixture_proc() {
 
 TEST_CASE("HostProc reads and parses the files below its root") {
     HostProc proc = fixture_proc();
-    CHECK(proc.dirfd() >= 0);
+    CHECK(proc.root() == std::string(LENSFS_TEST_DATA) + "/host");
     std::string scratch;
     auto mem = proc.meminfo(scratch);
     REQUIRE(mem);
@@ -112,4 +112,30 @@ TEST_CASE("HostProc on the real /proc") {
     struct stat st {};
     REQUIRE(::stat("/proc/self/ns/pid", &st) == 0);
     CHECK(*ns == st.st_ino);
+}
+
+TEST_CASE("HostProc opens a process's cgroup file and reads a thread's own files") {
+    auto proc = HostProc::open();
+    REQUIRE(proc);
+    pid_t self = getpid();
+    auto handle = proc->open_process(self);
+    REQUIRE(handle);
+    std::string kept, fresh;
+    REQUIRE(handle->read_cgroup(kept));
+    REQUIRE(handle->read_cgroup(kept)); // read again from the start
+    REQUIRE(proc->cgroup_text(self, fresh));
+    CHECK(kept == fresh);
+    CHECK(handle->pidns() == *proc->pidns_inode(self));
+
+    std::string text;
+    REQUIRE(proc->task_file(self, "stat", text));
+    CHECK(text.starts_with(std::to_string(self) + " ("));
+    REQUIRE(proc->task_file(self, "status", text));
+    CHECK(text.find("\nPid:\t" + std::to_string(self) + "\n") != std::string::npos);
+    CHECK_FALSE(proc->task_file(0, "stat", text));
+
+    CHECK(proc->process_exists(self));
+    CHECK_FALSE(proc->process_exists(4194304 + 1)); // above PID_MAX_LIMIT: never a process
+    CHECK_FALSE(proc->process_exists(0));
+    CHECK_FALSE(proc->open_process(4194304 + 1));
 }

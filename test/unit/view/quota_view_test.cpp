@@ -6,6 +6,7 @@
 
 #include "fixture.hpp"
 #include "host/proc_files.hpp"
+#include "util/clock.hpp"
 
 using namespace lensfs;
 using namespace lensfs::view;
