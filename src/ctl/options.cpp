@@ -2,44 +2,15 @@
 
 #include <charconv>
 #include <cmath>
-#include <getopt.h>
 #include <vector>
 
 #include "model/entry.hpp"
+#include "util/options.hpp"
 #include "util/parse.hpp"
 
 namespace lensfs::ctl {
 
 namespace {
-
-enum LongOnly : int {
-    kSocket = 256,
-    kJson,
-    kTimeout,
-    kPid,
-    kCgroup,
-    kId,
-    kStartTime,
-    kAnnotation,
-    kCgroupRoot,
-    kNoCpuQuotaView,
-};
-
-constexpr option kLongOptions[] = {
-    {"socket", required_argument, nullptr, kSocket},
-    {"json", no_argument, nullptr, kJson},
-    {"timeout", required_argument, nullptr, kTimeout},
-    {"pid", required_argument, nullptr, kPid},
-    {"cgroup", required_argument, nullptr, kCgroup},
-    {"id", required_argument, nullptr, kId},
-    {"start-time", required_argument, nullptr, kStartTime},
-    {"annotation", required_argument, nullptr, kAnnotation},
-    {"cgroup-root", required_argument, nullptr, kCgroupRoot},
-    {"no-cpu-quota-view", no_argument, nullptr, kNoCpuQuotaView},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
 
 Error usage(std::string message) {
     return Error{EINVAL, std::move(message)};
@@ -53,77 +24,102 @@ struct Seen {
     bool show_only = false; // --cgroup-root, --no-cpu-quota-view
 };
 
-Status apply_value(int opt, const char* arg, Options& o, Seen& seen) {
-    switch (opt) {
-    case kPid: {
-        auto pid = parse_u64(arg);
-        if (!pid || *pid < 1 || *pid > static_cast<std::uint64_t>(kMaxPid)) {
-            return usage("--pid takes a process id");
-        }
-        o.pid = static_cast<pid_t>(*pid);
-        return Ok{};
+// What the option table works on: the options and which command-specific ones were given.
+struct Parsed {
+    Options o;
+    Seen seen;
+};
+
+Status set_pid(const char* arg, Parsed& p) {
+    pid_t pid = 0;
+    Status st =
+        store_number(arg, pid, 1, static_cast<std::uint64_t>(kMaxPid), "--pid takes a process id");
+    if (st) {
+        p.o.pid = pid;
     }
-    case kStartTime:
-        seen.start_time = true;
-        o.start_time = parse_start_time(arg);
-        return o.start_time ? Status(Ok{})
-                            : Status(usage("--start-time takes seconds of CLOCK_BOOTTIME, or "
-                                           "@SECONDS since the epoch"));
-    case kAnnotation: {
-        seen.annotation = true;
-        auto [key, value] = split_first(arg, '=');
-        if (key.empty() || std::string_view(arg).find('=') == std::string_view::npos) {
-            return usage("--annotation takes KEY=VALUE");
-        }
-        o.annotations[std::string(key)] = std::string(value);
-        return Ok{};
-    }
-    case kTimeout: {
-        auto ms = parse_u64(arg);
-        if (!ms || *ms < 1 || *ms > 600'000) {
-            return usage("--timeout takes milliseconds from 1 to 600000");
-        }
-        o.timeout_ms = static_cast<int>(*ms);
-        return Ok{};
-    }
-    default:
-        return usage("unknown option (try --help)");
-    }
+    return st;
 }
 
-Status apply(int opt, const char* arg, Options& o, Seen& seen) {
-    switch (opt) {
-    case kSocket:
-        o.socket = arg;
-        return Ok{};
-    case kJson:
-        o.json = true;
-        return Ok{};
-    case kCgroup:
-        o.cgroup = arg;
-        return Ok{};
-    case kId:
-        seen.id = true;
-        o.id = arg;
-        return Ok{};
-    case kCgroupRoot:
-        seen.show_only = true;
-        o.cgroup_root = arg;
-        return Ok{};
-    case kNoCpuQuotaView:
-        seen.show_only = true;
-        o.cpu_quota_view = false;
-        return Ok{};
-    case 'h':
-        o.help = true;
-        return Ok{};
-    case 'V':
-        o.version = true;
-        return Ok{};
-    default:
-        return apply_value(opt, arg, o, seen);
-    }
+Status set_start_time(const char* arg, Parsed& p) {
+    p.seen.start_time = true;
+    p.o.start_time = parse_start_time(arg);
+    return p.o.start_time ? Status(Ok{})
+                          : Status(usage("--start-time takes seconds of CLOCK_BOOTTIME, or "
+                                         "@SECONDS since the epoch"));
 }
+
+Status add_annotation(const char* arg, Parsed& p) {
+    p.seen.annotation = true;
+    auto [key, value] = split_first(arg, '=');
+    if (key.empty() || std::string_view(arg).find('=') == std::string_view::npos) {
+        return usage("--annotation takes KEY=VALUE");
+    }
+    p.o.annotations[std::string(key)] = std::string(value);
+    return Ok{};
+}
+
+Status set_timeout(const char* arg, Parsed& p) {
+    return store_number(arg, p.o.timeout_ms, 1, 600'000,
+                        "--timeout takes milliseconds from 1 to 600000");
+}
+
+Status set_socket(const char* arg, Parsed& p) {
+    p.o.socket = arg;
+    return Ok{};
+}
+
+Status set_cgroup(const char* arg, Parsed& p) {
+    p.o.cgroup = arg;
+    return Ok{};
+}
+
+Status set_id(const char* arg, Parsed& p) {
+    p.seen.id = true;
+    p.o.id = arg;
+    return Ok{};
+}
+
+Status set_cgroup_root(const char* arg, Parsed& p) {
+    p.seen.show_only = true;
+    p.o.cgroup_root = arg;
+    return Ok{};
+}
+
+Status set_no_cpu_quota_view(const char* /*arg*/, Parsed& p) {
+    p.seen.show_only = true;
+    p.o.cpu_quota_view = false;
+    return Ok{};
+}
+
+Status set_json(const char* /*arg*/, Parsed& p) {
+    p.o.json = true;
+    return Ok{};
+}
+
+Status set_help(const char* /*arg*/, Parsed& p) {
+    p.o.help = true;
+    return Ok{};
+}
+
+Status set_version(const char* /*arg*/, Parsed& p) {
+    p.o.version = true;
+    return Ok{};
+}
+
+constexpr OptionRow<Parsed> kOptions[] = {
+    {"socket", 0, true, &set_socket},
+    {"json", 0, false, &set_json},
+    {"timeout", 0, true, &set_timeout},
+    {"pid", 0, true, &set_pid},
+    {"cgroup", 0, true, &set_cgroup},
+    {"id", 0, true, &set_id},
+    {"start-time", 0, true, &set_start_time},
+    {"annotation", 0, true, &add_annotation},
+    {"cgroup-root", 0, true, &set_cgroup_root},
+    {"no-cpu-quota-view", 0, false, &set_no_cpu_quota_view},
+    {"help", 'h', false, &set_help},
+    {"version", 'V', false, &set_version},
+};
 
 std::optional<Command> command_from_name(std::string_view name) {
     static constexpr std::pair<std::string_view, Command> kNames[] = {
@@ -234,30 +230,21 @@ std::optional<StartTime> parse_start_time(std::string_view text) {
 }
 
 Result<Options> parse_options(int argc, char** argv) {
-    Options o;
-    Seen seen;
-    optind = 1;
-    opterr = 0;
-    int opt = 0;
-    // Single-threaded at this point; getopt's global state is fine.
-    while ((opt = getopt_long(argc, argv, "hV", kLongOptions, nullptr)) != -1) { // NOLINT
-        if (opt == '?') {
-            return usage(std::string("unknown option or missing argument: ") +
-                         (optind > 0 && optind <= argc ? argv[optind - 1] : "?") + " (try --help)");
-        }
-        if (Status st = apply(opt, optarg, o, seen); !st) {
-            return std::move(st).error();
-        }
+    Parsed p;
+    auto parsed_words = parse_command_line(argc, argv, kOptions, p);
+    if (!parsed_words) {
+        return std::move(parsed_words).error();
     }
+    Options& o = p.o;
     if (o.help || o.version) {
         return o;
     }
-    std::vector<std::string> words(argv + optind, argv + argc);
+    const std::vector<std::string>& words = *parsed_words;
     if (words.empty()) {
         return usage("missing command: list, get, register, unregister, status, show or "
                      "upgrade (try --help)");
     }
-    if (Status st = check_command(words, o, seen); !st) {
+    if (Status st = check_command(words, o, p.seen); !st) {
         return std::move(st).error();
     }
     return o;

@@ -1,59 +1,16 @@
 #include "daemon/options.hpp"
 
 #include <filesystem>
-#include <getopt.h>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "util/options.hpp"
 #include "util/parse.hpp"
 
 namespace lensfs::daemon {
 
 namespace {
-
-enum LongOnly : int {
-    kCgroupRoot = 256,
-    kThreads,
-    kNoCpuQuotaView,
-    kFuseDebug,
-    kDirectIo,
-    kSocket,
-    kNoSocket,
-    kSocketGroup,
-    kStateDir,
-    kIdleTimeout,
-    kEnableCfs,
-    kEnablePidfd,
-    kViewOf,
-    kRenderWindow,
-};
-
-constexpr option kLongOptions[] = {
-    {"foreground", no_argument, nullptr, 'f'},
-    {"debug", no_argument, nullptr, 'd'},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {"cgroup-root", required_argument, nullptr, kCgroupRoot},
-    {"threads", required_argument, nullptr, kThreads},
-    {"render-window", required_argument, nullptr, kRenderWindow},
-    {"no-cpu-quota-view", no_argument, nullptr, kNoCpuQuotaView},
-    {"fuse-debug", no_argument, nullptr, kFuseDebug},
-    {"direct-io", no_argument, nullptr, kDirectIo},
-    {"socket", required_argument, nullptr, kSocket},
-    {"no-socket", no_argument, nullptr, kNoSocket},
-    {"socket-group", required_argument, nullptr, kSocketGroup},
-    {"state-dir", required_argument, nullptr, kStateDir},
-    {"control-idle-timeout", required_argument, nullptr, kIdleTimeout},
-    // LXCFS 5's command line, so its units and scripts start lensfs unchanged.
-    {"enable-loadavg", no_argument, nullptr, 'l'},
-    {"disable-swap", no_argument, nullptr, 'u'},
-    {"pidfile", required_argument, nullptr, 'p'},
-    {"enable-cfs", no_argument, nullptr, kEnableCfs},
-    {"enable-pidfd", no_argument, nullptr, kEnablePidfd},
-    {"view-of", required_argument, nullptr, kViewOf},
-    {nullptr, 0, nullptr, 0},
-};
 
 Result<std::string> absolute_path(const char* option, const char* arg) {
     std::string path(arg);
@@ -130,155 +87,123 @@ Result<ViewOf> parse_view_of(std::string_view spec) {
     return v;
 }
 
-Status apply_lxcfs(int opt, const char* arg, Options& o) {
-    switch (opt) {
-    case 'l':          // loadavg is always virtualized
-    case kEnableCfs:   // the CPU quota view is on unless --no-cpu-quota-view
-    case kEnablePidfd: // readers are resolved at open; nothing to track
-        break;
-    case 'u':
-        o.swap = false;
-        break;
-    case 'p':
-        // Written after detaching, which leaves the working directory: anchor it now.
-        if (*arg == '\0') {
-            return Error{EINVAL, "--pidfile takes a file name"};
-        }
-        o.pidfile = arg;
-        if (o.pidfile.front() != '/') {
-            std::error_code ec;
-            o.pidfile = (std::filesystem::current_path(ec) / o.pidfile).string();
-            if (ec) {
-                return Error{EINVAL, "--pidfile: cannot resolve '" + std::string(arg) + "'"};
-            }
-        }
-        break;
-    case 'o':
-        return apply_fuse_options(arg, o);
-    case kViewOf: {
-        auto v = parse_view_of(arg);
-        if (!v) {
-            return std::move(v).error();
-        }
-        o.view_of = std::move(*v);
-        break;
+Status ignore(const char* /*value*/, Options& /*o*/) {
+    return Ok{};
+}
+
+Status set_pidfile(const char* arg, Options& o) {
+    // Written after detaching, which leaves the working directory: anchor it now.
+    if (*arg == '\0') {
+        return Error{EINVAL, "--pidfile takes a file name"};
     }
-    default:
-        return Error{EINVAL, "unknown option (try --help)"};
+    o.pidfile = arg;
+    if (o.pidfile.front() != '/') {
+        std::error_code ec;
+        o.pidfile = (std::filesystem::current_path(ec) / o.pidfile).string();
+        if (ec) {
+            return Error{EINVAL, "--pidfile: cannot resolve '" + std::string(arg) + "'"};
+        }
     }
     return Ok{};
 }
 
-Status apply_control(int opt, const char* arg, Options& o) {
-    switch (opt) {
-    case kSocket:
-        // Checked when the socket is created, like the mountpoint.
-        o.socket = arg;
-        o.socket_given = true;
-        break;
-    case kStateDir: {
-        auto path = absolute_path("--state-dir", arg);
-        if (!path) {
-            return std::move(path).error();
-        }
-        o.state_dir = std::move(*path);
-        break;
+Status set_fuse_options(const char* arg, Options& o) {
+    return apply_fuse_options(arg, o);
+}
+
+Status set_view_of(const char* arg, Options& o) {
+    auto v = parse_view_of(arg);
+    if (!v) {
+        return std::move(v).error();
     }
-    case kNoSocket:
-        o.control_socket = false;
-        break;
-    case kSocketGroup:
-        if (*arg == '\0') {
-            return Error{EINVAL, "--socket-group takes a group name or number"};
-        }
-        o.socket_group = arg;
-        break;
-    case kIdleTimeout: {
-        auto n = parse_u64(arg);
-        if (!n || *n < 1 || *n > 86400) {
-            return Error{EINVAL, "--control-idle-timeout takes seconds from 1 to 86400"};
-        }
-        o.idle_timeout_s = static_cast<unsigned>(*n);
-        break;
-    }
-    default:
-        return apply_lxcfs(opt, arg, o);
-    }
+    o.view_of = std::move(*v);
     return Ok{};
 }
 
-Status apply(int opt, const char* arg, Options& o) {
-    switch (opt) {
-    case 'f':
-        o.foreground = true;
-        break;
-    case 'd':
-        o.debug = true;
-        break;
-    case 'h':
-    case 'n': // LXCFS's spelling
-        o.help = true;
-        break;
-    case 'V':
-    case 'v': // LXCFS's spelling
-        o.version = true;
-        break;
-    case kCgroupRoot:
-        o.cgroup_root = arg;
-        break;
-    case kRenderWindow: {
-        auto n = parse_u64(arg);
-        if (!n || *n > 1000) {
-            return Error{EINVAL, "--render-window takes milliseconds from 0 to 1000"};
-        }
-        o.render_window_ms = static_cast<unsigned>(*n);
-        break;
-    }
-    case kThreads: {
-        auto n = parse_u64(arg);
-        if (!n || *n < 1 || *n > 64) {
-            return Error{EINVAL, "--threads takes a number from 1 to 64"};
-        }
-        o.threads = static_cast<unsigned>(*n);
-        break;
-    }
-    case kNoCpuQuotaView:
-        o.cpu_quota_view = false;
-        break;
-    case kFuseDebug:
-        o.fuse_debug = true;
-        break;
-    case kDirectIo:
-        o.ignored_fuse_options.emplace_back("direct_io");
-        break;
-    default:
-        return apply_control(opt, arg, o);
-    }
+Status set_socket(const char* arg, Options& o) {
+    // Checked when the socket is created, like the mountpoint.
+    o.socket = arg;
+    o.socket_given = true;
     return Ok{};
 }
+
+Status set_state_dir(const char* arg, Options& o) {
+    auto path = absolute_path("--state-dir", arg);
+    if (!path) {
+        return std::move(path).error();
+    }
+    o.state_dir = std::move(*path);
+    return Ok{};
+}
+
+Status set_socket_group(const char* arg, Options& o) {
+    if (*arg == '\0') {
+        return Error{EINVAL, "--socket-group takes a group name or number"};
+    }
+    o.socket_group = arg;
+    return Ok{};
+}
+
+Status set_idle_timeout(const char* arg, Options& o) {
+    return store_number(arg, o.idle_timeout_s, 1, 86400,
+                        "--control-idle-timeout takes seconds from 1 to 86400");
+}
+
+Status set_render_window(const char* arg, Options& o) {
+    return store_number(arg, o.render_window_ms, 0, 1000,
+                        "--render-window takes milliseconds from 0 to 1000");
+}
+
+Status set_threads(const char* arg, Options& o) {
+    return store_number(arg, o.threads, 1, 64, "--threads takes a number from 1 to 64");
+}
+
+Status add_direct_io(const char* /*value*/, Options& o) {
+    o.ignored_fuse_options.emplace_back("direct_io");
+    return Ok{};
+}
+
+constexpr OptionRow<Options> kOptions[] = {
+    {"foreground", 'f', false, &set_flag<&Options::foreground>},
+    {"debug", 'd', false, &set_flag<&Options::debug>},
+    {"help", 'h', false, &set_flag<&Options::help>},
+    {nullptr, 'n', false, &set_flag<&Options::help>}, // LXCFS's spelling
+    {"version", 'V', false, &set_flag<&Options::version>},
+    {nullptr, 'v', false, &set_flag<&Options::version>}, // LXCFS's spelling
+    {"cgroup-root", 0, true, &store_value<&Options::cgroup_root>},
+    {"threads", 0, true, &set_threads},
+    {"render-window", 0, true, &set_render_window},
+    {"no-cpu-quota-view", 0, false, &clear_flag<&Options::cpu_quota_view>},
+    {"fuse-debug", 0, false, &set_flag<&Options::fuse_debug>},
+    {"direct-io", 0, false, &add_direct_io},
+    {"socket", 0, true, &set_socket},
+    {"no-socket", 0, false, &clear_flag<&Options::control_socket>},
+    {"socket-group", 0, true, &set_socket_group},
+    {"state-dir", 0, true, &set_state_dir},
+    {"control-idle-timeout", 0, true, &set_idle_timeout},
+    {"view-of", 0, true, &set_view_of},
+    // LXCFS 5's command line, so its units and scripts start lensfs unchanged.
+    {"enable-loadavg", 'l', false, &ignore}, // loadavg is always virtualized
+    {"disable-swap", 'u', false, &clear_flag<&Options::swap>},
+    {"pidfile", 'p', true, &set_pidfile},
+    {"enable-cfs", 0, false, &ignore},   // the CPU quota view is on unless --no-cpu-quota-view
+    {"enable-pidfd", 0, false, &ignore}, // readers are resolved at open; nothing to track
+    {nullptr, 'o', true, &set_fuse_options},
+};
 
 } // namespace
 
 Result<Options> parse_options(int argc, char** argv) {
     Options o;
-    optind = 1;
-    opterr = 0;
-    int opt = 0;
-    while ((opt = getopt_long(argc, argv, "fdhnVvlup:o:", kLongOptions, nullptr)) != -1) {
-        if (opt == '?') {
-            return Error{EINVAL, std::string("unknown option or missing argument: ") +
-                                     (optind > 0 && optind <= argc ? argv[optind - 1] : "?") +
-                                     " (try --help)"};
-        }
-        if (Status st = apply(opt, optarg, o); !st) {
-            return std::move(st).error();
-        }
+    auto words = parse_command_line(argc, argv, kOptions, o);
+    if (!words) {
+        return std::move(words).error();
     }
-    if (optind < argc) {
-        o.mountpoint = argv[optind++];
+    if (!words->empty()) {
+        o.mountpoint = words->front();
     }
-    if (optind < argc) {
-        return Error{EINVAL, std::string("unexpected argument: ") + argv[optind]};
+    if (words->size() > 1) {
+        return Error{EINVAL, "unexpected argument: " + (*words)[1]};
     }
     // A --view-of mount is a debugging mount beside the service: it serves no control socket
     // of its own unless asked for one, and asks the service's socket for id: lookups.

@@ -1,55 +1,24 @@
 #include "oci-hook/options.hpp"
 
-#include <getopt.h>
-
-#include "util/parse.hpp"
+#include "util/options.hpp"
 
 namespace lensfs::oci {
 
 namespace {
 
-enum LongOnly : int { kSocket = 256, kMount, kStrict, kTimeout };
-
-constexpr option kLongOptions[] = {
-    {"socket", required_argument, nullptr, kSocket},
-    {"mount", required_argument, nullptr, kMount},
-    {"strict", no_argument, nullptr, kStrict},
-    {"timeout", required_argument, nullptr, kTimeout},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
-
-Status apply(int opt, const char* arg, Options& o) {
-    switch (opt) {
-    case kSocket:
-        o.socket = arg;
-        break;
-    case kMount:
-        o.mount_dir = arg;
-        break;
-    case kStrict:
-        o.strict = true;
-        break;
-    case kTimeout: {
-        auto ms = parse_u64(arg);
-        if (!ms || *ms < 1 || *ms > 600'000) {
-            return Error{EINVAL, "--timeout takes milliseconds from 1 to 600000"};
-        }
-        o.timeout_ms = static_cast<int>(*ms);
-        break;
-    }
-    case 'h':
-        o.help = true;
-        break;
-    case 'V':
-        o.version = true;
-        break;
-    default:
-        return Error{EINVAL, "unknown option (try --help)"};
-    }
-    return Ok{};
+Status set_timeout(const char* value, Options& o) {
+    return store_number(value, o.timeout_ms, 1, 600'000,
+                        "--timeout takes milliseconds from 1 to 600000");
 }
+
+constexpr OptionRow<Options> kOptions[] = {
+    {"socket", 0, true, &store_value<&Options::socket>},
+    {"mount", 0, true, &store_value<&Options::mount_dir>},
+    {"strict", 0, false, &set_flag<&Options::strict>},
+    {"timeout", 0, true, &set_timeout},
+    {"help", 'h', false, &set_flag<&Options::help>},
+    {"version", 'V', false, &set_flag<&Options::version>},
+};
 
 } // namespace
 
@@ -71,28 +40,18 @@ std::optional<Stage> stage_from_name(std::string_view name) {
 
 Result<Options> parse_options(int argc, char** argv) {
     Options o;
-    optind = 1;
-    opterr = 0;
-    int opt = 0;
-    // Single-threaded at this point; getopt's global state is fine.
-    while ((opt = getopt_long(argc, argv, "hV", kLongOptions, nullptr)) != -1) { // NOLINT
-        if (opt == '?') {
-            return Error{EINVAL, std::string("unknown option or missing argument: ") +
-                                     (optind > 0 && optind <= argc ? argv[optind - 1] : "?") +
-                                     " (try --help)"};
-        }
-        if (Status st = apply(opt, optarg, o); !st) {
-            return std::move(st).error();
-        }
+    auto words = parse_command_line(argc, argv, kOptions, o);
+    if (!words) {
+        return std::move(words).error();
     }
     if (o.help || o.version) {
         return o;
     }
-    if (optind >= argc) {
+    if (words->empty()) {
         return Error{EINVAL, "missing STAGE (createRuntime, prestart, createContainer or "
                              "poststop; try --help)"};
     }
-    o.stage_name = argv[optind++];
+    o.stage_name = words->front();
     auto stage = stage_from_name(o.stage_name);
     if (!stage) {
         return Error{EINVAL, "unknown stage '" + o.stage_name +
@@ -100,8 +59,8 @@ Result<Options> parse_options(int argc, char** argv) {
                                  "poststop)"};
     }
     o.stage = *stage;
-    if (optind < argc) {
-        return Error{EINVAL, std::string("unexpected argument: ") + argv[optind]};
+    if (words->size() > 1) {
+        return Error{EINVAL, "unexpected argument: " + (*words)[1]};
     }
     return o;
 }
