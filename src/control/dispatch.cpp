@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "protocol/protocol.hpp"
+#include "util/boundary.hpp"
 #include "util/log.hpp"
 
 namespace lensfs::control {
@@ -23,18 +24,16 @@ static_assert(std::is_same_v<std::variant_alternative_t<1, RequestBody>, Registe
 static_assert(std::is_same_v<std::variant_alternative_t<5, RequestBody>, StatusRequest>);
 
 std::string run_handler(const Request& request, HandlerContext& context) {
-    try {
-        return kHandlers.at(request.body.index())(request, context);
-    } catch (const std::bad_alloc&) {
-        return reply_error(context, {ErrorCode::internal, "out of memory", request.seq});
-    } catch (const std::exception& e) {
-        return reply_error(context, {ErrorCode::internal,
-                                     fmt::format("{} failed: {}", op_name(request.body), e.what()),
-                                     request.seq});
-    } catch (...) {
-        return reply_error(context, {ErrorCode::internal,
-                                     fmt::format("{} failed", op_name(request.body)), request.seq});
-    }
+    return at_boundary(
+        [&] { return kHandlers.at(request.body.index())(request, context); },
+        [&](const Error& e) {
+            return reply_error(
+                context,
+                {ErrorCode::internal,
+                 e.code == ENOMEM ? e.context
+                                  : fmt::format("{} failed: {}", op_name(request.body), e.context),
+                 request.seq});
+        });
 }
 
 } // namespace

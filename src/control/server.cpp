@@ -10,6 +10,7 @@
 #include "control/connection.hpp"
 #include "control/peer.hpp"
 #include "protocol/protocol.hpp"
+#include "util/boundary.hpp"
 #include "util/log.hpp"
 
 namespace lensfs::control {
@@ -88,12 +89,11 @@ void ControlServer::Impl::on_accept(const IoError& ec, Socket socket) {
         });
         return;
     }
-    try {
-        admit(std::move(socket));
-    } catch (const std::exception& e) {
-        counters.internal.fetch_add(1, std::memory_order_relaxed);
-        log_error("control: cannot serve a new connection: {}", e.what());
-    }
+    at_boundary([&] { admit(std::move(socket)); },
+                [&](const Error& e) {
+                    counters.internal.fetch_add(1, std::memory_order_relaxed);
+                    log_error("control: cannot serve a new connection: {}", e.context);
+                });
     accept_next();
 }
 
@@ -131,13 +131,9 @@ void ControlServer::Impl::schedule(std::size_t task) {
         if (ec) {
             return;
         }
-        try {
-            tasks[task].run();
-        } catch (const std::exception& e) {
-            log_error("control: periodic task failed: {}", e.what());
-        } catch (...) {
-            log_error("control: periodic task failed");
-        }
+        at_boundary(
+            [&] { tasks[task].run(); },
+            [](const Error& e) { log_error("control: periodic task failed: {}", e.context); });
         schedule(task);
     });
 }
@@ -145,17 +141,18 @@ void ControlServer::Impl::schedule(std::size_t task) {
 // Handlers catch their own exceptions; this is the last line, so that one escaping
 // exception does not end the control thread (and with it the process).
 void ControlServer::Impl::run_loop() noexcept {
-    for (;;) {
-        try {
-            io->run();
-            return;
-        } catch (const std::exception& e) {
-            counters.internal.fetch_add(1, std::memory_order_relaxed);
-            log_error("control: unexpected failure: {}", e.what());
-        } catch (...) {
-            counters.internal.fetch_add(1, std::memory_order_relaxed);
-            log_error("control: unexpected failure");
-        }
+    bool stopped = false;
+    while (!stopped) {
+        stopped = at_boundary(
+            [&] {
+                io->run();
+                return true;
+            },
+            [&](const Error& e) {
+                counters.internal.fetch_add(1, std::memory_order_relaxed);
+                log_error("control: unexpected failure: {}", e.context);
+                return false;
+            });
     }
 }
 
@@ -218,8 +215,7 @@ Status ControlServer::start() {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     if (s.acceptor) {
         log_info("control socket {} ({})", s.listener.path,
-                 s.config.group ? fmt::format("root and group {}", *s.config.group)
-                                : "root only");
+                 s.config.group ? fmt::format("root and group {}", *s.config.group) : "root only");
     }
     return Ok{};
 }

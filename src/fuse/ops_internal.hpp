@@ -17,6 +17,7 @@
 #include "fuse/node_id.hpp"
 #include "fuse/tree.hpp"
 #include "model/cpu.hpp"
+#include "util/boundary.hpp"
 #include "util/log.hpp"
 #include "util/result.hpp"
 
@@ -42,18 +43,13 @@ inline Context& context_of(fuse_req_t req) {
 
 /// Runs @p fn, which returns 0 after replying or an errno to reply with. Exceptions stop here.
 template <typename Fn> void guarded(fuse_req_t req, const char* op, Fn&& fn) noexcept {
-    int err = 0;
-    try {
-        err = fn();
-    } catch (const std::bad_alloc&) {
-        err = ENOMEM;
-    } catch (const std::exception& e) {
-        static RateLimit limit;
-        log_warn_limited(limit, "{}: {}", op, e.what());
-        err = EIO;
-    } catch (...) {
-        err = EIO;
-    }
+    int err = at_boundary(fn, [op](const Error& e) {
+        if (e.code != ENOMEM) {
+            static RateLimit limit;
+            log_warn_limited(limit, "{}: {}", op, e.context);
+        }
+        return e.code;
+    });
     if (err != 0) {
         fuse_reply_err(req, err);
     }

@@ -12,6 +12,7 @@
 
 #include "client/client.hpp"
 #include "hook/request.hpp"
+#include "util/boundary.hpp"
 
 namespace {
 
@@ -45,16 +46,15 @@ int fail(const Error& error) noexcept {
 
 // Runs @p body, turning anything it throws into a negative errno.
 template <typename Body> int guarded(Body&& body) noexcept {
-    try {
-        set_last_error("");
-        return body();
-    } catch (const std::bad_alloc&) {
-        set_last_error("out of memory");
-        return -ENOMEM;
-    } catch (...) {
-        set_last_error("internal error in liblensfs-hook");
-        return -EIO;
-    }
+    return at_boundary(
+        [&] {
+            set_last_error("");
+            return body();
+        },
+        [](const Error& e) {
+            set_last_error(e.code == ENOMEM ? "out of memory" : "internal error in liblensfs-hook");
+            return -e.code;
+        });
 }
 
 int exchange(const Request& request, const char* socket_path, int timeout_ms) {

@@ -4,6 +4,7 @@
 
 #include "protocol/json_fields.hpp"
 #include "protocol/protocol.hpp"
+#include "util/boundary.hpp"
 
 namespace lensfs {
 
@@ -133,17 +134,19 @@ Decoded<Request> decode_object(const json& doc) {
 Decoded<Request> decode_request(std::string_view line) noexcept {
     // The only throwing calls left are allocations; the fallbacks below fit in std::string's
     // inline buffer, so building them cannot throw in turn.
-    try {
-        auto doc = protocol_detail::parse_line(line, kMaxLineBytes);
-        if (!doc) {
-            return std::move(doc).error();
-        }
-        return decode_object(*doc);
-    } catch (const std::bad_alloc&) {
-        return ProtocolError{ErrorCode::internal, "out of memory", std::nullopt};
-    } catch (...) {
-        return ProtocolError{ErrorCode::internal, "decode failed", std::nullopt};
-    }
+    return at_boundary(
+        [&]() -> Decoded<Request> {
+            auto doc = protocol_detail::parse_line(line, kMaxLineBytes);
+            if (!doc) {
+                return std::move(doc).error();
+            }
+            return decode_object(*doc);
+        },
+        [](const Error& e) -> Decoded<Request> {
+            return ProtocolError{ErrorCode::internal,
+                                 e.code == ENOMEM ? "out of memory" : "decode failed",
+                                 std::nullopt};
+        });
 }
 
 } // namespace lensfs

@@ -4,6 +4,7 @@
 
 #include "protocol/json_fields.hpp"
 #include "protocol/protocol.hpp"
+#include "util/boundary.hpp"
 
 namespace lensfs {
 
@@ -147,17 +148,19 @@ Decoded<Response> decode_object(const json& doc) {
 
 Decoded<Response> decode_response(std::string_view line) noexcept {
     // As in decode_request: only allocations can throw, and the fallbacks fit inline.
-    try {
-        auto doc = protocol_detail::parse_line(line, 0);
-        if (!doc) {
-            return std::move(doc).error();
-        }
-        return decode_object(*doc);
-    } catch (const std::bad_alloc&) {
-        return ProtocolError{ErrorCode::internal, "out of memory", std::nullopt};
-    } catch (...) {
-        return ProtocolError{ErrorCode::internal, "decode failed", std::nullopt};
-    }
+    return at_boundary(
+        [&]() -> Decoded<Response> {
+            auto doc = protocol_detail::parse_line(line, 0);
+            if (!doc) {
+                return std::move(doc).error();
+            }
+            return decode_object(*doc);
+        },
+        [](const Error& e) -> Decoded<Response> {
+            return ProtocolError{ErrorCode::internal,
+                                 e.code == ENOMEM ? "out of memory" : "decode failed",
+                                 std::nullopt};
+        });
 }
 
 } // namespace lensfs

@@ -149,27 +149,7 @@ struct Response {
 };
 
 /// A decoded line, or the ProtocolError that explains why it was refused.
-template <typename T> class [[nodiscard]] Decoded {
-public:
-    Decoded(T value) : v_(std::move(value)) {}             // NOLINT(google-explicit-constructor)
-    Decoded(ProtocolError error) : v_(std::move(error)) {} // NOLINT(google-explicit-constructor)
-
-    [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    [[nodiscard]] T& value() & { return std::get<0>(v_); }
-    [[nodiscard]] const T& value() const& { return std::get<0>(v_); }
-    [[nodiscard]] T&& value() && { return std::get<0>(std::move(v_)); }
-    [[nodiscard]] T& operator*() & { return value(); }
-    [[nodiscard]] const T& operator*() const& { return value(); }
-    [[nodiscard]] T* operator->() { return &value(); }
-    [[nodiscard]] const T* operator->() const { return &value(); }
-
-    [[nodiscard]] const ProtocolError& error() const& { return std::get<1>(v_); }
-    [[nodiscard]] ProtocolError&& error() && { return std::get<1>(std::move(v_)); }
-
-private:
-    std::variant<T, ProtocolError> v_;
-};
+template <typename T>
+using Decoded = Result<T, ProtocolError>;
 
 } // namespace lensfs

@@ -19,12 +19,14 @@ struct Error {
 /// Builds an Error from errno (or @p code) and a context string.
 Error make_error(int code, std::string context);
 
-/// Either a value or an Error. Readers return this; nothing on the read path throws on failure.
-template <typename T>
+/// Either a value or an error: an Error (errno and context) unless @p E says otherwise (the
+/// control protocol's decoders carry a ProtocolError). Readers return this; nothing on the
+/// read path throws on failure.
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::move(value)) {}     // NOLINT(google-explicit-constructor)
-    Result(Error error) : v_(std::move(error)) {} // NOLINT(google-explicit-constructor)
+    Result(T value) : v_(std::move(value)) {} // NOLINT(google-explicit-constructor)
+    Result(E error) : v_(std::move(error)) {} // NOLINT(google-explicit-constructor)
 
     [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
@@ -37,14 +39,14 @@ public:
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    [[nodiscard]] const Error& error() const& { return std::get<1>(v_); }
-    [[nodiscard]] Error&& error() && { return std::get<1>(std::move(v_)); }
+    [[nodiscard]] const E& error() const& { return std::get<1>(v_); }
+    [[nodiscard]] E&& error() && { return std::get<1>(std::move(v_)); }
 
     /// The value, or @p fallback when this holds an error.
     T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
 
 private:
-    std::variant<T, Error> v_;
+    std::variant<T, E> v_;
 };
 
 /// Result of an operation that yields nothing but can fail.
