@@ -37,8 +37,8 @@ Status DirCache::read(int hierarchy, std::string_view path, const char* file, st
     Status st = h.kernel ? files_.read(h.dirfd.get(), key, rel_file, out)
                          : read_file_at(h.dirfd.get(), rel_file, out);
     if (!st) {
-        return Error{st.error().code, h.path + (rel.empty() ? "" : "/") + std::string(rel) + "/" +
-                                          file};
+        return Error{st.error().code,
+                     h.path + (rel.empty() ? "" : "/") + std::string(rel) + "/" + file};
     }
     return st;
 }

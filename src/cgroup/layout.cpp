@@ -5,9 +5,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <linux/magic.h>
 #include <sys/statfs.h>
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include "util/file.hpp"
@@ -17,12 +17,12 @@ namespace lensfs::cgroup {
 
 namespace {
 
-constexpr std::array<std::string_view, kControllerCount> kNames = {
-    "memory", "cpu", "cpuacct", "cpuset", "blkio", "pids"};
+constexpr std::array<std::string_view, kControllerCount> kNames = {"memory", "cpu",   "cpuacct",
+                                                                   "cpuset", "blkio", "pids"};
 
 // The v2 name of each controller's files ("io" stands for blkio, cpu.stat is always there).
-constexpr std::array<std::string_view, kControllerCount> kV2Names = {
-    "memory", "cpu", "", "cpuset", "io", "pids"};
+constexpr std::array<std::string_view, kControllerCount> kV2Names = {"memory", "cpu", "",
+                                                                     "cpuset", "io",  "pids"};
 
 std::vector<Controller> controllers_in(std::string_view list, char sep) {
     std::vector<Controller> out;
@@ -55,7 +55,9 @@ std::string unescape_octal(std::string_view text) {
 
 } // namespace
 
-std::string_view controller_name(Controller c) { return kNames[static_cast<std::size_t>(c)]; }
+std::string_view controller_name(Controller c) {
+    return kNames[static_cast<std::size_t>(c)];
+}
 
 std::optional<Controller> controller_from_name(std::string_view name) {
     for (std::size_t i = 0; i < kNames.size(); ++i) {
@@ -125,8 +127,8 @@ Result<ProcCgroups> parse_proc_cgroup(std::string_view text) {
         }
     });
     if (bad || !any) {
-        return Error{EINVAL, fmt::format("cgroup file: unexpected content '{}'",
-                                         text.substr(0, 60))};
+        return Error{EINVAL,
+                     fmt::format("cgroup file: unexpected content '{}'", text.substr(0, 60))};
     }
     return cg;
 }
@@ -231,8 +233,9 @@ Result<Layout> Layout::from_root(const std::string& root) {
         bool v2 = ::access((path + "/cgroup.controllers").c_str(), F_OK) == 0;
         mounts.push_back({path, v2 ? "cgroup2" : "cgroup", v2 ? "" : name});
     }
-    std::sort(mounts.begin(), mounts.end(),
-              [](const MountEntry& a, const MountEntry& b) { return a.mount_point < b.mount_point; });
+    std::sort(mounts.begin(), mounts.end(), [](const MountEntry& a, const MountEntry& b) {
+        return a.mount_point < b.mount_point;
+    });
     return from_mounts(mounts);
 }
 

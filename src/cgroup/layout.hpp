@@ -49,7 +49,7 @@ Result<ProcCgroups> parse_proc_cgroup(std::string_view text);
 struct Hierarchy {
     std::string path; ///< where it is mounted
     bool v2 = false;
-    UniqueFd dirfd;   ///< O_PATH fd of its root
+    UniqueFd dirfd; ///< O_PATH fd of its root
     /// A real cgroup filesystem (not a directory standing in for one): its files may be kept
     /// open, as a removed cgroup's files fail on read instead of living on like unlinked files.
     bool kernel = false;

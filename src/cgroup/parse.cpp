@@ -15,7 +15,9 @@ Error invalid(std::string_view what, std::string_view text) {
 }
 
 // A file holding one value: surrounding whitespace allowed, nothing else.
-std::string_view single_value(std::string_view text) { return trim(text); }
+std::string_view single_value(std::string_view text) {
+    return trim(text);
+}
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "cgroup/backend.hpp"
 #include "cgroup/dir_cache.hpp"
 #include "cgroup/layout.hpp"
 #include "model/cpu.hpp"
@@ -31,8 +32,9 @@ struct TaskList {
     std::size_t skipped = 0; ///< threads beyond the caller's limit, counted but not listed
 };
 
-/// Reads a cgroup's accounting from whichever hierarchy holds each controller. Limits are
-/// hierarchical: the smallest on the path from the cgroup to the root. Thread-safe.
+/// Reads a cgroup's accounting from whichever hierarchy holds each controller, through that
+/// hierarchy's backend (v1: reader_v1.cpp, cgroup2: reader_v2.cpp). Limits are hierarchical:
+/// the smallest on the path from the cgroup to the root. Thread-safe.
 /// Each call takes a @p scratch buffer so that the read path reuses memory.
 class Reader {
 public:
@@ -84,21 +86,9 @@ public:
     [[nodiscard]] const Layout& layout() const { return layout_; }
 
 private:
-    struct Where {
-        int hierarchy = -1;
-        bool v2 = false;
-        std::string_view path;
-    };
     Result<Where> locate(Controller c, const ProcCgroups& cg) const;
     /// The cgroup2 tree's cgroup when it is below the root, for hybrid fallbacks.
     [[nodiscard]] std::optional<Where> unified_below_root(const ProcCgroups& cg) const;
-    Result<CpuUsage> v1_cpu_usage(const Where& w, std::string& scratch);
-    Result<CpuUsage> v2_cpu_usage(const Where& w, std::string& scratch);
-    Status blkio_v1(const Where& w, std::vector<DeviceIo>& out, std::string& scratch);
-    Result<std::optional<std::uint64_t>> min_limit_on_path(const Where& w, const char* file,
-                                                           std::string& scratch);
-    Status memory_swap(const Where& w, std::optional<std::uint64_t> v1_memsw_limit,
-                       MemoryStats& stats, std::string& scratch);
 
     const Layout& layout_;
     DirCache dirs_;

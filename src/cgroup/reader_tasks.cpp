@@ -112,7 +112,7 @@ Status Reader::list_tasks(const TaskSource& src, TaskList& out, std::size_t limi
     if (!dir) {
         return make_error(errno, h.path + "/" + rel);
     }
-    Walk walk{src.v2 ? "cgroup.threads" : "tasks", out, limit, scratch};
+    Walk walk{(src.v2 ? backend_v2() : backend_v1()).tasks_file(), out, limit, scratch};
     if (Status st = walk.visit(std::move(dir), 0); !st) {
         return Error{st.error().code, h.path + "/" + rel + ": " + st.error().context};
     }
