@@ -40,10 +40,10 @@ public:
     Result<std::optional<CpuLimit>> cpu_limit_at(DirCache& dirs, int hierarchy,
                                                  std::string_view level,
                                                  std::string& scratch) const override {
-        if (!dirs.read(hierarchy, level, "cpu.max", scratch)) {
-            return std::optional<CpuLimit>();
-        }
-        return parse_cpu_max(scratch);
+        // "max" parses to no limit; a level without the file (the root) sets none either.
+        return dirs.read(hierarchy, level, "cpu.max", scratch)
+                   ? parse_cpu_max(scratch)
+                   : Result<std::optional<CpuLimit>>(std::nullopt);
     }
 
     Result<CpuUsage> cpu_usage(DirCache& dirs, const Where& w,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -46,6 +47,12 @@ public:
     /// The path of the host entry numbered @p local, if any.
     /// Not const: a number another server gave since is read from the shared file.
     [[nodiscard]] std::optional<std::string> path_of(std::uint32_t local);
+    /// Calls @p op(path) for the host entry numbered @p local and returns its errno; ENOENT
+    /// when there is no such entry.
+    template <typename Op> int with_path(std::uint32_t local, Op&& op) {
+        auto rel = path_of(local);
+        return rel ? op(*rel) : ENOENT;
+    }
     [[nodiscard]] static bool owns(std::uint32_t local) { return local >= kFirstHostLocal; }
 
     /// The host directory itself, for stat(), open_entry(), read(), readlink() and list() of

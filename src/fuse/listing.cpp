@@ -101,23 +101,21 @@ std::uint64_t host_parent(Context& cx, NodeId id, const std::string& rel) {
 
 int list_host_dir(fuse_req_t req, NodeId id, DirSnapshot& out) {
     Context& cx = context_of(req);
-    auto rel = cx.host.path_of(id.local);
-    if (!rel) {
-        return ENOENT;
-    }
-    auto host = cx.host.dir().list(*rel);
-    if (!host) {
-        return host.error().code;
-    }
-    out.entries.push_back({".", ino_of(id), S_IFDIR});
-    out.entries.push_back({"..", host_parent(cx, id, *rel), S_IFDIR});
-    for (auto& entry : *host) {
-        if (auto local = cx.host.local_of(join_path(*rel, entry.name))) {
-            out.entries.push_back({std::move(entry.name), ino_of({id.tree, *local}),
-                                   static_cast<mode_t>(DTTOIF(entry.type))});
+    return cx.host.with_path(id.local, [&](const std::string& rel) {
+        auto host = cx.host.dir().list(rel);
+        if (!host) {
+            return host.error().code;
         }
-    }
-    return 0;
+        out.entries.push_back({".", ino_of(id), S_IFDIR});
+        out.entries.push_back({"..", host_parent(cx, id, rel), S_IFDIR});
+        for (auto& entry : *host) {
+            if (auto local = cx.host.local_of(join_path(rel, entry.name))) {
+                out.entries.push_back({std::move(entry.name), ino_of({id.tree, *local}),
+                                       static_cast<mode_t>(DTTOIF(entry.type))});
+            }
+        }
+        return 0;
+    });
 }
 
 } // namespace

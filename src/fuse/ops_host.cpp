@@ -58,33 +58,27 @@ int cpu_dir_lookup(fuse_req_t req, std::uint64_t tree, std::string_view name) {
 
 int host_getattr(fuse_req_t req, NodeId id) {
     Context& cx = context_of(req);
-    auto rel = cx.host.path_of(id.local);
-    if (!rel) {
-        return ENOENT;
-    }
-    auto st = cx.host.dir().stat(*rel);
-    if (!st) {
-        return st.error().code;
-    }
-    struct stat attr = host_attributes(*st, ino_of(id));
-    fuse_reply_attr(req, &attr, kShortTimeout);
-    return 0;
+    return cx.host.with_path(id.local, [&](const std::string& rel) {
+        auto st = cx.host.dir().stat(rel);
+        if (st) {
+            struct stat attr = host_attributes(*st, ino_of(id));
+            fuse_reply_attr(req, &attr, kShortTimeout);
+        }
+        return st ? 0 : st.error().code;
+    });
 }
 
 int host_readlink(fuse_req_t req, NodeId id) {
     Context& cx = context_of(req);
-    auto rel = cx.host.path_of(id.local);
-    if (!rel) {
-        return ENOENT;
-    }
     // Relative targets such as ../../node/node0 resolve into the reader's real /sys when the
     // directory is bind-mounted over /sys/devices/system/cpu, which is where they belong.
-    auto target = cx.host.dir().readlink(*rel);
-    if (!target) {
-        return target.error().code;
-    }
-    fuse_reply_readlink(req, target->c_str());
-    return 0;
+    return cx.host.with_path(id.local, [&](const std::string& rel) {
+        auto target = cx.host.dir().readlink(rel);
+        if (target) {
+            fuse_reply_readlink(req, target->c_str());
+        }
+        return target ? 0 : target.error().code;
+    });
 }
 
 } // namespace lensfs::fuse

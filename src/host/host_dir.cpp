@@ -1,5 +1,6 @@
 #include "host/host_dir.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <dirent.h>
@@ -103,14 +104,27 @@ Result<std::vector<HostDir::Entry>> HostDir::list(const std::string& rel) const 
 }
 
 Status read_at(const UniqueFd& fd, std::size_t size, off_t off, std::string& out) {
-    out.resize(size);
-    ssize_t n = ::pread(fd.get(), out.data(), size, off);
-    if (n < 0) {
-        int code = errno;
-        out.clear();
-        return make_error(code, "pread");
+    // Through a stack buffer, so that @p out grows to what the file holds (a few bytes for
+    // most of /sys) rather than to what the reader asked for (cat asks for 128 KiB): @p out is
+    // usually a worker thread's buffer, kept for the thread's life.
+    char chunk[4096];
+    out.clear();
+    while (out.size() < size) {
+        std::size_t want = std::min(sizeof(chunk), size - out.size());
+        ssize_t n = ::pread(fd.get(), chunk, want, off + static_cast<off_t>(out.size()));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            int code = errno;
+            out.clear();
+            return make_error(code, "pread");
+        }
+        out.append(chunk, static_cast<std::size_t>(n));
+        if (static_cast<std::size_t>(n) < want) {
+            break; // the end of the file
+        }
     }
-    out.resize(static_cast<std::size_t>(n));
     return Ok{};
 }
 

@@ -47,7 +47,7 @@ private:
 };
 
 /// Up to @p size bytes at @p off of a file opened with HostDir::open_entry(), into @p out
-/// (resized to what was read).
+/// (which holds what was read, and grows no larger than that).
 Status read_at(const UniqueFd& fd, std::size_t size, off_t off, std::string& out);
 
 } // namespace lensfs::host

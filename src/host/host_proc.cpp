@@ -107,36 +107,31 @@ Result<HostUptime> HostProc::uptime(std::string& scratch) const {
     return read_parsed(*this, "uptime", scratch, &parse_uptime);
 }
 
-Result<pid_t> HostProc::ppid(pid_t pid, std::string& scratch) const {
+template <typename T>
+Result<T> HostProc::pid_fact(pid_t pid, const char* leaf, std::string& scratch,
+                             std::optional<T> (*parse)(std::string_view),
+                             const char* missing) const {
     if (pid <= 0) {
         return bad_pid(pid);
     }
-    PidPath path(pid, "status");
+    PidPath path(pid, leaf);
     Status st = read(path.c_str(), scratch);
     if (!st) {
         return st.error();
     }
-    auto ppid = parse_ppid(scratch);
-    if (!ppid) {
-        return make_error(EINVAL, fmt::format("{}/{}: no PPid line", root_, path.c_str()));
+    auto value = parse(scratch);
+    if (!value) {
+        return make_error(EINVAL, fmt::format("{}/{}: {}", root_, path.c_str(), missing));
     }
-    return *ppid;
+    return *value;
+}
+
+Result<pid_t> HostProc::ppid(pid_t pid, std::string& scratch) const {
+    return pid_fact<pid_t>(pid, "status", scratch, &parse_ppid, "no PPid line");
 }
 
 Result<std::uint64_t> HostProc::starttime_ticks(pid_t pid, std::string& scratch) const {
-    if (pid <= 0) {
-        return bad_pid(pid);
-    }
-    PidPath path(pid, "stat");
-    Status st = read(path.c_str(), scratch);
-    if (!st) {
-        return st.error();
-    }
-    auto ticks = parse_starttime_ticks(scratch);
-    if (!ticks) {
-        return make_error(EINVAL, fmt::format("{}/{}: no start time", root_, path.c_str()));
-    }
-    return *ticks;
+    return pid_fact<std::uint64_t>(pid, "stat", scratch, &parse_starttime_ticks, "no start time");
 }
 
 Result<std::uint64_t> HostProc::pidns_inode(pid_t pid) const {

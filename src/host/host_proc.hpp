@@ -2,7 +2,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 
 #include "model/host.hpp"
@@ -77,6 +79,10 @@ private:
         : fd_(std::move(fd)), root_(std::move(root)), files_(std::make_unique<FileCache>()) {}
 
     Status read(const char* name, std::string& out) const;
+    /// "<pid>/<leaf>" read and parsed; EINVAL "<path>: @p missing" when it does not parse.
+    template <typename T>
+    Result<T> pid_fact(pid_t pid, const char* leaf, std::string& scratch,
+                       std::optional<T> (*parse)(std::string_view), const char* missing) const;
 
     UniqueFd fd_;
     std::string root_; ///< for error messages only

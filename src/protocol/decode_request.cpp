@@ -4,7 +4,6 @@
 
 #include "protocol/json_fields.hpp"
 #include "protocol/protocol.hpp"
-#include "util/boundary.hpp"
 
 namespace lensfs {
 
@@ -101,11 +100,6 @@ ProtocolError with_seq(ProtocolError error, std::optional<std::int64_t> seq) {
 }
 
 Decoded<Request> decode_object(const json& doc) {
-    if (!doc.is_object()) {
-        return ProtocolError{ErrorCode::not_object,
-                             fmt::format("request must be a JSON object, not {}", doc.type_name()),
-                             std::nullopt};
-    }
     Fields top(doc, "");
     auto seq = top.integer("seq", Need::optional, std::numeric_limits<std::int64_t>::min(),
                            std::numeric_limits<std::int64_t>::max());
@@ -134,19 +128,8 @@ Decoded<Request> decode_object(const json& doc) {
 Decoded<Request> decode_request(std::string_view line) noexcept {
     // The only throwing calls left are allocations; the fallbacks below fit in std::string's
     // inline buffer, so building them cannot throw in turn.
-    return at_boundary(
-        [&]() -> Decoded<Request> {
-            auto doc = protocol_detail::parse_line(line, kMaxLineBytes);
-            if (!doc) {
-                return std::move(doc).error();
-            }
-            return decode_object(*doc);
-        },
-        [](const Error& e) -> Decoded<Request> {
-            return ProtocolError{ErrorCode::internal,
-                                 e.code == ENOMEM ? "out of memory" : "decode failed",
-                                 std::nullopt};
-        });
+    return protocol_detail::decode_line<Request>(
+        line, kMaxLineBytes, "request", [](const json& doc) { return decode_object(doc); });
 }
 
 } // namespace lensfs

@@ -4,7 +4,6 @@
 
 #include "protocol/json_fields.hpp"
 #include "protocol/protocol.hpp"
-#include "util/boundary.hpp"
 
 namespace lensfs {
 
@@ -117,11 +116,6 @@ std::optional<ProtocolError> read_error(Fields& f) {
 }
 
 Decoded<Response> decode_object(const json& doc) {
-    if (!doc.is_object()) {
-        return ProtocolError{ErrorCode::not_object,
-                             fmt::format("response must be a JSON object, not {}", doc.type_name()),
-                             std::nullopt};
-    }
     Fields top(doc, "");
     Response r;
     r.seq = top.integer("seq", Need::optional, kSeqMin, kSeqMax);
@@ -148,19 +142,8 @@ Decoded<Response> decode_object(const json& doc) {
 
 Decoded<Response> decode_response(std::string_view line) noexcept {
     // As in decode_request: only allocations can throw, and the fallbacks fit inline.
-    return at_boundary(
-        [&]() -> Decoded<Response> {
-            auto doc = protocol_detail::parse_line(line, 0);
-            if (!doc) {
-                return std::move(doc).error();
-            }
-            return decode_object(*doc);
-        },
-        [](const Error& e) -> Decoded<Response> {
-            return ProtocolError{ErrorCode::internal,
-                                 e.code == ENOMEM ? "out of memory" : "decode failed",
-                                 std::nullopt};
-        });
+    return protocol_detail::decode_line<Response>(
+        line, 0, "response", [](const json& doc) { return decode_object(doc); });
 }
 
 } // namespace lensfs

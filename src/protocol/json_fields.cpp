@@ -91,20 +91,22 @@ const json* Fields::find(const char* key, Need need, bool (json::*is_kind)() con
     return &*it;
 }
 
-std::optional<std::string> Fields::text(const char* key, Need need) {
-    const json* v = find(key, need, &json::is_string, "a string");
+template <typename T>
+std::optional<T> Fields::typed(const char* key, Need need, bool (json::*is)() const noexcept,
+                               const char* what) {
+    const json* v = find(key, need, is, what);
     if (v == nullptr) {
         return std::nullopt;
     }
-    return v->get<std::string>();
+    return v->get<T>();
+}
+
+std::optional<std::string> Fields::text(const char* key, Need need) {
+    return typed<std::string>(key, need, &json::is_string, "a string");
 }
 
 std::optional<bool> Fields::flag(const char* key, Need need) {
-    const json* v = find(key, need, &json::is_boolean, "true or false");
-    if (v == nullptr) {
-        return std::nullopt;
-    }
-    return v->get<bool>();
+    return typed<bool>(key, need, &json::is_boolean, "true or false");
 }
 
 std::optional<std::int64_t> Fields::integer(const char* key, Need need, std::int64_t low,

@@ -9,9 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "protocol/messages.hpp"
+#include "util/boundary.hpp"
 
 namespace lensfs::protocol_detail {
 
@@ -25,6 +27,34 @@ enum class Need { required, optional };
 
 /// Reads fields of one object. After the first failure every read returns nothing and the
 /// failure is kept, so a decoder reads all its fields and checks failed() once.
+/// Parses @p line (at most @p max_bytes, 0: no limit) and decodes the object with
+/// @p decode_object; not_object when it is no JSON object (the message names it as @p what:
+/// "request", "response"); anything thrown (allocations) becomes an internal ProtocolError. The
+/// fallbacks fit in std::string's inline buffer, so building them cannot throw in turn.
+template <typename T, typename DecodeObject>
+Decoded<T> decode_line(std::string_view line, std::size_t max_bytes, const char* what,
+                       DecodeObject&& decode_object) noexcept {
+    return at_boundary(
+        [&]() -> Decoded<T> {
+            auto doc = parse_line(line, max_bytes);
+            if (!doc) {
+                return std::move(doc).error();
+            }
+            if (!doc->is_object()) {
+                return ProtocolError{
+                    ErrorCode::not_object,
+                    fmt::format("{} must be a JSON object, not {}", what, doc->type_name()),
+                    std::nullopt};
+            }
+            return decode_object(*doc);
+        },
+        [](const Error& e) -> Decoded<T> {
+            return ProtocolError{ErrorCode::internal,
+                                 e.code == ENOMEM ? "out of memory" : "decode failed",
+                                 std::nullopt};
+        });
+}
+
 class Fields {
 public:
     /// @p prefix names the object in messages, e.g. "start_time." gives 'start_time.wall'.
@@ -76,6 +106,10 @@ private:
     // otherwise (absent and optional is no failure).
     const json* find(const char* key, Need need, bool (json::*is_kind)() const noexcept,
                      std::string_view kind);
+    /// The field @p key when @p is says it is of the kind @p what names, as a T.
+    template <typename T>
+    std::optional<T> typed(const char* key, Need need, bool (json::*is)() const noexcept,
+                           const char* what);
 
     const json& object_;
     std::string prefix_;

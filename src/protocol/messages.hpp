@@ -149,7 +149,6 @@ struct Response {
 };
 
 /// A decoded line, or the ProtocolError that explains why it was refused.
-template <typename T>
-using Decoded = Result<T, ProtocolError>;
+template <typename T> using Decoded = Result<T, ProtocolError>;
 
 } // namespace lensfs

@@ -91,8 +91,8 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/messages.hpp"
 #include "model/entry.hpp"
+#include "protocol/messages.hpp"
 
 namespace lensfs {
 

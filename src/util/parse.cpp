@@ -45,7 +45,9 @@ std::optional<std::int64_t> parse_i64(std::string_view text) {
 }
 
 namespace {
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 } // namespace
 
 std::string_view trim(std::string_view text) {
@@ -64,6 +66,18 @@ std::pair<std::string_view, std::string_view> split_first(std::string_view text,
         return {text, {}};
     }
     return {text.substr(0, pos), text.substr(pos + 1)};
+}
+
+bool take_u64_words(std::string_view& rest, std::span<std::uint64_t> out) {
+    bool ok = true;
+    for (auto& v : out) {
+        auto [word, after] = split_first(rest, ' ');
+        auto parsed = parse_u64(word);
+        ok = ok && parsed.has_value();
+        v = parsed.value_or(0);
+        rest = after;
+    }
+    return ok;
 }
 
 std::string_view next_word(std::string_view& rest) {

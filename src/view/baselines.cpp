@@ -110,13 +110,7 @@ std::size_t Baselines::restore(std::string_view text) {
         double at = std::strtod(at_copy.c_str(), &end);
         std::uint64_t n[6] = {};
         bool ok = end != at_copy.c_str() && *end == '\0' && at >= 0;
-        for (auto& v : n) {
-            auto [word, after] = split_first(tail, ' ');
-            auto parsed = parse_u64(word);
-            ok = ok && parsed.has_value();
-            v = parsed.value_or(0);
-            tail = after;
-        }
+        ok = take_u64_words(tail, n) && ok;
         if (!ok || tail.empty() || items_.count(std::string(tail)) != 0) {
             continue;
         }

@@ -266,14 +266,7 @@ std::size_t LoadavgSampler::restore(std::string_view text, Clock::time_point now
         text = rest;
         std::array<std::uint64_t, 5> n{};
         std::string_view tail = line;
-        bool ok = true;
-        for (auto& v : n) {
-            auto [word, after] = split_first(tail, ' ');
-            auto parsed = parse_u64(word);
-            ok = ok && parsed.has_value();
-            v = parsed.value_or(0);
-            tail = after;
-        }
+        bool ok = take_u64_words(tail, n);
         if (!ok || n[0] > 64 || n[1] > 1 || tail.empty() || tail.front() != '/') {
             continue;
         }
