@@ -24,7 +24,7 @@ compile_consumer() {
 }
 
 # daemon_supports_socket: the daemon has the control socket (--socket in its --help).
-daemon_supports_socket() { "$LENSFS" --help 2>&1 | grep -q -- '--socket'; }
+daemon_supports_socket() { [[ $("$LENSFS" --help 2>&1) == *--socket* ]]; } # no pipe: grep -q would end it early (SIGPIPE under pipefail)
 
 # start_lensfs_with_socket: a daemon on a temp mount with its control socket and state in
 # the test's temp dir. Sets SOCK and STATE_DIR besides start_lensfs's MOUNT, LENSFS_PID.
