@@ -103,6 +103,12 @@ Result<std::vector<HostDir::Entry>> HostDir::list(const std::string& rel) const 
     }
 }
 
+Status read_host_file(std::string_view path, std::string& out) {
+    std::string absolute = "/";
+    absolute.append(path);
+    return read_file_at(AT_FDCWD, absolute.c_str(), out);
+}
+
 Status read_at(const UniqueFd& fd, std::size_t size, off_t off, std::string& out) {
     // Through a stack buffer, so that @p out grows to what the file holds (a few bytes for
     // most of /sys) rather than to what the reader asked for (cat asks for 128 KiB): @p out is

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <vector>
@@ -45,6 +46,10 @@ private:
 
     UniqueFd root_;
 };
+
+/// The host's file at @p path below / ("sys/devices/system/cpu/online"), read whole into
+/// @p out.
+Status read_host_file(std::string_view path, std::string& out);
 
 /// Up to @p size bytes at @p off of a file opened with HostDir::open_entry(), into @p out
 /// (which holds what was read, and grows no larger than that).

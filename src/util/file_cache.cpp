@@ -6,6 +6,7 @@
 
 #include "util/clock.hpp"
 #include "util/file.hpp"
+#include "util/maps.hpp"
 
 namespace lensfs {
 
@@ -75,7 +76,7 @@ std::size_t FileCache::evict_idle(std::int64_t idle_ms) {
     std::size_t dropped = 0;
     for (auto& shard : shards_) {
         std::lock_guard lock(shard.mutex);
-        dropped += std::erase_if(shard.entries, [cutoff](const auto& kv) {
+        dropped += erase_and_shrink(shard.entries, [cutoff](const auto& kv) {
             return kv.second->used_ms.load(std::memory_order_relaxed) <= cutoff;
         });
     }

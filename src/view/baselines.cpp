@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/maps.hpp"
 #include "util/parse.hpp"
 #include "view/engine.hpp"
 
@@ -70,6 +71,7 @@ std::size_t Baselines::forget_if(const std::function<bool(const cgroup::ProcCgro
             ++dropped;
         }
     }
+    shrink_buckets(items_);
     return dropped;
 }
 

@@ -1,12 +1,11 @@
 // Gathers one container's facts for one file and hands them to the pure renderers.
-#include <fcntl.h>
 
 #include <fmt/format.h>
 
+#include "host/host_dir.hpp"
 #include "host/proc_files.hpp"
 #include "render/render.hpp"
 #include "util/clock.hpp"
-#include "util/file.hpp"
 #include "util/log.hpp"
 #include "view/engine.hpp"
 #include "view/gather.hpp"
@@ -38,7 +37,7 @@ void note_fallback(FileCounters& counters, std::string_view file, const Error& e
 
 CpuSet host_online_cpus() {
     std::string text;
-    if (read_file_at(AT_FDCWD, "/sys/devices/system/cpu/online", text)) {
+    if (host::read_host_file("sys/devices/system/cpu/online", text)) {
         if (auto set = CpuSet::parse(text); set && !set->empty()) {
             return *set;
         }
@@ -74,7 +73,7 @@ void Gather::host_file(std::string& out) {
     // Every path of the table is a string literal, so the suffix after "proc/" is terminated.
     Status st = path.starts_with(kProcPrefix)
                     ? e.proc().raw(path.substr(kProcPrefix.size()).data(), out)
-                    : read_file_at(AT_FDCWD, fmt::format("/{}", path).c_str(), out);
+                    : host::read_host_file(path, out);
     if (st) {
         return;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "util/clock.hpp"
+#include "util/maps.hpp"
 
 namespace lensfs::view {
 
@@ -29,7 +30,8 @@ void IdleFloors::raise(const std::string& key, std::vector<std::uint64_t>& idle)
 std::size_t IdleFloors::evict_idle(std::int64_t idle_ms) {
     std::int64_t cutoff = monotonic_ms() - idle_ms;
     std::lock_guard lock(mu_);
-    return std::erase_if(items_, [cutoff](const auto& kv) { return kv.second.used_ms <= cutoff; });
+    return erase_and_shrink(items_,
+                            [cutoff](const auto& kv) { return kv.second.used_ms <= cutoff; });
 }
 
 std::size_t IdleFloors::size() const {

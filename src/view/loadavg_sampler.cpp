@@ -8,6 +8,7 @@
 
 #include "util/file.hpp"
 #include "util/log.hpp"
+#include "util/maps.hpp"
 #include "util/parse.hpp"
 #include "view/ns_cache.hpp"
 
@@ -235,6 +236,7 @@ void LoadavgSampler::sample(Clock::time_point now) {
     for (Job& job : jobs) {
         apply(job, now);
     }
+    shrink_buckets(entries_); // containers gone since the last sample
 }
 
 std::size_t LoadavgSampler::tracked() const {

@@ -6,6 +6,7 @@
 #include "host/process.hpp"
 #include "util/clock.hpp"
 #include "util/file.hpp"
+#include "util/maps.hpp"
 #include "util/parse.hpp"
 #include "view/pid_cache.hpp"
 
@@ -99,7 +100,7 @@ std::optional<NsInit> NsCache::find(host::HostProc& proc, std::uint64_t ns, pid_
 std::size_t NsCache::evict_idle(std::int64_t idle_ms) {
     std::int64_t cutoff = monotonic_ms() - idle_ms;
     std::lock_guard lock(mutex_);
-    return std::erase_if(entries_, [cutoff](const auto& kv) {
+    return erase_and_shrink(entries_, [cutoff](const auto& kv) {
         return kv.second->used_ms.load(std::memory_order_relaxed) <= cutoff;
     });
 }

@@ -4,6 +4,7 @@
 
 #include "util/clock.hpp"
 #include "util/file.hpp"
+#include "util/maps.hpp"
 
 namespace lensfs::view {
 
@@ -62,7 +63,7 @@ std::size_t PidCache::evict_idle(std::int64_t idle_ms) {
     std::size_t dropped = 0;
     for (auto& s : shards_) {
         std::lock_guard lock(s.mutex);
-        dropped += std::erase_if(s.entries, [cutoff](const auto& kv) {
+        dropped += erase_and_shrink(s.entries, [cutoff](const auto& kv) {
             return kv.second->used_ms.load(std::memory_order_relaxed) <= cutoff;
         });
     }

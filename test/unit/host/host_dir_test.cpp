@@ -89,3 +89,38 @@ TEST_CASE("HostDir never follows a symlink and fails cleanly without a root") {
     CHECK(closed.list("").error().code == ENOENT);
     CHECK(closed.readlink("link").error().code == ENOENT);
 }
+
+TEST_CASE("read_at reads what the file holds, in chunks, and grows its buffer no further") {
+    Tree t;
+    std::string big(10000, 'x');
+    for (std::size_t i = 0; i < big.size(); i += 100) {
+        big[i] = static_cast<char>('a' + (i / 100) % 26);
+    }
+    std::ofstream(t.root + "/big") << big;
+    auto dir = HostDir::open(t.root.c_str());
+    REQUIRE(dir);
+    auto fd = dir->open_entry("big", O_RDONLY);
+    REQUIRE(fd);
+    std::string out;
+    REQUIRE(host::read_at(*fd, 131072, 0, out));
+    CHECK(out == big);
+    REQUIRE(host::read_at(*fd, 3000, 5000, out));
+    CHECK(out == big.substr(5000, 3000));
+    REQUIRE(host::read_at(*fd, 131072, 9990, out));
+    CHECK(out == big.substr(9990));
+
+    // A reader asking for 128 KiB of a 4-byte file: the buffer holds the 4 bytes, not 128 KiB.
+    auto small = dir->open_entry("online", O_RDONLY);
+    REQUIRE(small);
+    std::string fresh;
+    REQUIRE(host::read_at(*small, 131072, 0, fresh));
+    CHECK(fresh == "0-1\n");
+    CHECK(fresh.capacity() < 4096);
+}
+
+TEST_CASE("read_host_file reads a host file named below /") {
+    std::string text;
+    REQUIRE(host::read_host_file("proc/self/comm", text));
+    CHECK(text == "test-host\n");
+    CHECK(host::read_host_file("sys/lensfs-no-such-file", text).error().code == ENOENT);
+}
