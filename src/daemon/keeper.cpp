@@ -1,4 +1,5 @@
 #include "daemon/keeper.hpp"
+#include "daemon/keeper_parts.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -27,177 +28,7 @@
 
 namespace lensfs::daemon {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-using namespace std::chrono_literals;
-
-constexpr auto kReadyTimeout = 30s;      // a server's start: registry, cgroups, INIT replay
-constexpr auto kControlStopTimeout = 5s; // a server finishing its control requests
-constexpr auto kDrainTimeout = 15s;      // a server finishing the FUSE requests it took
-constexpr auto kQuickExit = 5s;          // a server that dies this soon died of its start
-constexpr auto kMaxRespawnDelay = 1000ms;
-
-std::string describe_exit(int status) {
-    if (WIFSIGNALED(status)) {
-        return fmt::format("killed by signal {} ({})", WTERMSIG(status),
-                           strsignal(WTERMSIG(status)));
-    }
-    return fmt::format("exited with status {}", WEXITSTATUS(status));
-}
-
-// The pid file of LXCFS's -p: written once the keeper serves, removed at exit.
-class PidFile {
-public:
-    void write(const std::string& path) {
-        if (path.empty()) {
-            return;
-        }
-        if (Status st = write_file_atomic(path, fmt::format("{}\n", ::getpid()), 0644); !st) {
-            log_warn("cannot write pid file {}: {}", path, st.error().message());
-            return;
-        }
-        path_ = path;
-    }
-    ~PidFile() {
-        if (!path_.empty()) {
-            ::unlink(path_.c_str());
-        }
-    }
-
-private:
-    std::string path_;
-};
-
-enum class Upgrade : std::uint8_t { none, stopping_control, starting, draining };
-
-class Keeper {
-public:
-    Keeper(const Options& o, std::vector<std::string> argv)
-        : o_(o), argv_(std::move(argv)), binary_(own_binary_path()) {}
-    int run();
-
-private:
-    Status setup();
-    Status restore(std::map<std::string, int>& stored);
-    Status mount();
-    Status open_control();
-    void start_server(bool control_now);
-    void send(const std::optional<ServerChild>& child, Message m);
-    void on_signal(int sig);
-    void on_message(std::optional<ServerChild>& from, Message m);
-    void on_ready(ServerChild& child);
-    void on_exit(pid_t pid, int status);
-    void on_current_exit(int status);
-    void begin_upgrade(std::string_view why);
-    void end_upgrade(std::string_view how);
-    void check_deadline();
-    void read_channel(std::optional<ServerChild>& child);
-    void stop_children();
-    void finish();
-    void log_status();
-    int poll_timeout_ms() const;
-
-    const Options& o_;
-    std::vector<std::string> argv_;
-    std::string binary_;
-    UniqueFd signals_;
-    UniqueFd ready_; ///< detach()'s report channel, until the first server serves
-    std::optional<fuse::Connection> connection_;
-    UniqueFd fuse_fd_; ///< the FUSE descriptor when taken from the service manager's store
-    UniqueFd init_;    ///< memfd with the INIT request
-    std::optional<control::Listener> listener_;
-    UniqueFd stored_control_;
-    PidFile pidfile_;
-    std::optional<ServerChild> current_;
-    std::optional<ServerChild> next_;
-    std::optional<ServerChild> old_;
-    Upgrade upgrade_ = Upgrade::none;
-    Clock::time_point deadline_{};
-    std::optional<Clock::time_point> respawn_at_;
-    unsigned quick_exits_ = 0;
-    bool served_ = false;  ///< a server has said ready once
-    bool fdstore_ = false; ///< the service manager keeps our descriptors
-    bool stopping_ = false;
-    int exit_status_ = 0;
-    double started_boottime_s_ = clock_seconds(CLOCK_BOOTTIME);
-    double started_wall_s_ = clock_seconds(CLOCK_REALTIME);
-};
-
-int fuse_fd_of(const std::optional<fuse::Connection>& c, const UniqueFd& stored) {
-    return c ? c->fd() : stored.get();
-}
-
-Status Keeper::restore(std::map<std::string, int>& stored) {
-    fuse_fd_ = UniqueFd(stored.at("fuse"));
-    init_ = UniqueFd(stored.at("fuse-init"));
-    if (auto it = stored.find("control"); it != stored.end()) {
-        stored_control_ = UniqueFd(it->second);
-    }
-    fdstore_ = true;
-    log_info("keeper: taking over the FUSE connection of {} from the service manager's store",
-             o_.mountpoint);
-    return Ok{};
-}
-
-Status Keeper::mount() {
-    auto c = fuse::mount_connection(o_.mountpoint, o_.fuse_debug);
-    if (!c) {
-        return std::move(c).error();
-    }
-    connection_ = std::move(*c);
-    // A fresh connection: the numbers an earlier mount gave host entries mean nothing now.
-    ::unlink(mount_state_file(o_, "host-entries").c_str());
-    init_ = UniqueFd(::memfd_create("lensfs-init", MFD_CLOEXEC));
-    const std::string& init = connection_->init;
-    if (!init_ ||
-        ::pwrite(init_.get(), init.data(), init.size(), 0) != static_cast<ssize_t>(init.size())) {
-        return make_error(errno, "keeping the INIT request");
-    }
-    return Ok{};
-}
-
-Status Keeper::open_control() {
-    bool holds_socket = o_.control_socket && parent_dir(o_.socket) == o_.state_dir;
-    if (Status st = ensure_state_dir(o_.state_dir, holds_socket); !st) {
-        return st;
-    }
-    if (!o_.control_socket || stored_control_) {
-        return Ok{};
-    }
-    auto group = resolve_group(o_.socket_group);
-    if (!group) {
-        return std::move(group).error();
-    }
-    auto listener = control::open_listener({o_.socket, *group});
-    if (!listener) {
-        return std::move(listener).error();
-    }
-    listener_ = std::move(*listener);
-    return Ok{};
-}
-
-Status Keeper::setup() {
-    auto stored = take_listen_fds();
-    bool restored = stored.count("fuse") != 0 && stored.count("fuse-init") != 0;
-    if (!restored) {
-        for (auto& [name, fd] : stored) {
-            ::close(fd);
-        }
-        if (Status st = preflight(o_.mountpoint); !st) {
-            return st;
-        }
-    } else if (Status st = restore(stored); !st) {
-        return st;
-    }
-    if (Status st = open_control(); !st) {
-        return st;
-    }
-    if (!o_.foreground) {
-        ready_ = detach();
-    }
-    return restored ? Ok{} : mount();
-}
+namespace keeper_detail {
 
 void Keeper::start_server(bool control_now) {
     Handoff h;
@@ -401,7 +232,7 @@ void Keeper::log_status() {
     log_info("keeper (pid {}) of {}: server {} (pid {}){}, up {:.0f} s, binary {}", ::getpid(),
              o_.mountpoint, current_ ? current_->generation : 0, current_ ? current_->pid : 0,
              upgrade_ != Upgrade::none ? ", upgrading" : "",
-             clock_seconds(CLOCK_BOOTTIME) - started_boottime_s_, binary_);
+             boottime_now() - started_boottime_s_, binary_);
 }
 
 void Keeper::on_signal(int sig) {
@@ -528,10 +359,10 @@ int Keeper::run() {
     return exit_status_;
 }
 
-} // namespace
+} // namespace keeper_detail
 
 int run_keeper(const Options& options, std::vector<std::string> argv) {
-    Keeper keeper(options, std::move(argv));
+    keeper_detail::Keeper keeper(options, std::move(argv));
     return keeper.run();
 }
 

@@ -97,7 +97,7 @@ private:
     std::unique_ptr<fuse::Server> fuse_;
     std::unique_ptr<control::Services> services_;
     std::unique_ptr<control::ControlServer> control_;
-    double started_boottime_s_ = clock_seconds(CLOCK_BOOTTIME);
+    double started_boottime_s_ = boottime_now();
     bool done_ = false;
     bool first_control_ = true; ///< the registry start() loaded is current
 };
@@ -266,7 +266,7 @@ void ServerProcess::log_status() {
              "socket {}, up {:.0f} s",
              h_.generation, ::getpid(), h_.keeper_pid, registry_.size(), cx_.handles.in_use(),
              control_ ? "served" : "not served",
-             clock_seconds(CLOCK_BOOTTIME) - started_boottime_s_);
+             boottime_now() - started_boottime_s_);
 }
 
 void ServerProcess::on_message(Message m) {

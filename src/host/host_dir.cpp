@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "util/file.hpp"
 
 namespace lensfs::host {
@@ -104,9 +106,11 @@ Result<std::vector<HostDir::Entry>> HostDir::list(const std::string& rel) const 
 }
 
 Status read_host_file(std::string_view path, std::string& out) {
-    std::string absolute = "/";
-    absolute.append(path);
-    return read_file_at(AT_FDCWD, absolute.c_str(), out);
+    // A stack buffer: the CPU list fallback reads the host's online file on the read path.
+    char absolute[PATH_MAX];
+    auto end = fmt::format_to_n(absolute, sizeof(absolute) - 1, "/{}", path);
+    *end.out = '\0';
+    return read_file_at(AT_FDCWD, absolute, out);
 }
 
 Status read_at(const UniqueFd& fd, std::size_t size, off_t off, std::string& out) {

@@ -14,30 +14,19 @@ namespace lensfs::host {
 
 namespace {
 
-/// "<pid>/<leaf>" in a stack buffer: built on every read, so no allocation.
-class PidPath {
+/// A path below /proc in a stack buffer ("<pid>", "<pid>/<leaf>", "<tid>/task/<tid>/<leaf>"):
+/// built on every read, so no allocation.
+class ProcPath {
 public:
-    PidPath(pid_t pid, std::string_view leaf) {
-        auto result = fmt::format_to_n(buf_, sizeof(buf_) - 1, "{}/{}", pid, leaf);
+    template <typename... Args>
+    explicit ProcPath(fmt::format_string<Args...> format, Args&&... args) {
+        auto result = fmt::format_to_n(buf_, sizeof(buf_) - 1, format, std::forward<Args>(args)...);
         *result.out = '\0';
     }
     [[nodiscard]] const char* c_str() const { return buf_; }
 
 private:
     char buf_[64];
-};
-
-/// "<pid>", the process's directory below /proc.
-class PidName {
-public:
-    explicit PidName(pid_t pid) {
-        auto result = fmt::format_to_n(buf_, sizeof(buf_) - 1, "{}", pid);
-        *result.out = '\0';
-    }
-    [[nodiscard]] const char* c_str() const { return buf_; }
-
-private:
-    char buf_[24];
 };
 
 Error bad_pid(pid_t pid) {
@@ -114,7 +103,7 @@ Result<T> HostProc::pid_fact(pid_t pid, const char* leaf, std::string& scratch,
     if (pid <= 0) {
         return bad_pid(pid);
     }
-    PidPath path(pid, leaf);
+    ProcPath path("{}/{}", pid, leaf);
     Status st = read(path.c_str(), scratch);
     if (!st) {
         return st.error();
@@ -138,7 +127,7 @@ Result<std::uint64_t> HostProc::pidns_inode(pid_t pid) const {
     if (pid <= 0) {
         return bad_pid(pid);
     }
-    PidPath path(pid, "ns/pid");
+    ProcPath path("{}/ns/pid", pid);
     struct stat st {};
     // Following the magic link is the point: its target is the namespace inode.
     if (::fstatat(fd_.get(), path.c_str(), &st, 0) != 0) {
@@ -152,7 +141,7 @@ Status HostProc::cgroup_text(pid_t pid, std::string& out) const {
     if (pid <= 0) {
         return bad_pid(pid);
     }
-    PidPath path(pid, "cgroup");
+    ProcPath path("{}/cgroup", pid);
     return read(path.c_str(), out);
 }
 
@@ -160,7 +149,7 @@ Result<ProcessHandle> HostProc::open_process(pid_t pid) const {
     if (pid <= 0) {
         return bad_pid(pid);
     }
-    PidName name(pid);
+    ProcPath name("{}", pid);
     UniqueFd dir(::openat(fd_.get(), name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!dir) {
         return make_error(errno, fmt::format("{}/{}", root_, pid));
@@ -189,17 +178,14 @@ Status HostProc::task_file(pid_t tid, const char* leaf, std::string& out) const 
     if (tid <= 0) {
         return bad_pid(tid);
     }
-    char path[64];
-    auto end = fmt::format_to_n(path, sizeof(path) - 1, "{}/task/{}/{}", tid, tid, leaf);
-    *end.out = '\0';
-    return read_file_at(fd_.get(), path, out);
+    return read_file_at(fd_.get(), ProcPath("{}/task/{}/{}", tid, tid, leaf).c_str(), out);
 }
 
 bool HostProc::process_exists(pid_t pid) const {
     if (pid <= 0) {
         return false;
     }
-    return ::faccessat(fd_.get(), PidName(pid).c_str(), F_OK, 0) == 0 || errno != ENOENT;
+    return ::faccessat(fd_.get(), ProcPath("{}", pid).c_str(), F_OK, 0) == 0 || errno != ENOENT;
 }
 
 } // namespace lensfs::host
