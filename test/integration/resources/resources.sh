@@ -27,7 +27,7 @@ LOAD_SECONDS=${LENSFS_TEST_LOAD_SECONDS:-60}
 WARM_SECONDS=10
 WARM_CHURN=40
 WARM_CHURN_SECONDS=40 # the churned containers' entries are idle for 30 s, then let go
-RSS_SLACK_KB=2048
+RSS_SLACK_KB=1024
 (( LOAD_SECONDS >= 40 )) || die "LENSFS_TEST_LOAD_SECONDS must be at least 40"
 
 start_lensfs
