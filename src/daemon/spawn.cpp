@@ -24,7 +24,7 @@ namespace {
 // cache (7 of each size) and in fast bins, unmerged; a churn of containers fills size classes
 // the steady load never uses, and those chunks pin the pages around them, so malloc_trim
 // cannot give the pages back. Without both, freed chunks merge and the server's RSS after
-// 1000 containers come and gone ends 0.3-0.4 MB above its warm-up's instead of 0.8 MB
+// 1000 containers come and gone ends 0.3-0.5 MB above its warm-up's instead of 0.8 MB
 // (issue 10, test/integration/resources); bench/run-bench showed no cost per read beyond
 // its noise (docs/benchmark.md).
 constexpr const char* kServerMallocTunables = "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0";

@@ -13,8 +13,8 @@
 # processes and namespaces was let go.
 # (What remains above the warm-up is in the FUSE workers' malloc arenas: free fragments between
 # live objects. It does not grow with the churn. The keeper starts the server without glibc's
-# thread caches and fast bins (spawn.cpp); with them, 0.8 MB remained instead of 0.3-0.4 MB.
-# Over the plain 10 s warm-up the end is 0.8-0.9 MB higher, 1.3 MB with them.)
+# thread caches and fast bins (spawn.cpp); with them, 0.8 MB remained instead of 0.3-0.5 MB.
+# Over the plain 10 s warm-up the end is 0.8-1.0 MB higher, 1.3 MB with them.)
 # Environment: LENSFS_TEST_CHURN, LENSFS_TEST_LOAD_SECONDS (shorter runs while developing;
 # the idle entries are let go after 30 s, so a load phase under 40 s cannot show it).
 . "$(dirname "$0")/../lib.sh"
