@@ -1,6 +1,8 @@
 #include "daemon/handoff.hpp"
 
+#include <algorithm>
 #include <array>
+#include <vector>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -53,6 +55,12 @@ bool apply(Handoff& h, std::string_view key, std::string_view v) {
     if (key == "control") {
         return v == "-" || parse_fd(v, h.control_fd);
     }
+    if (key == "seccomp") {
+        return v == "-" || parse_fd(v, h.seccomp_fd);
+    }
+    if (key == "in-flight") {
+        return v == "-" || parse_fd(v, h.in_flight_fd);
+    }
     if (key == "generation") {
         auto n = parse_u64(v);
         h.generation = n.value_or(0);
@@ -76,30 +84,42 @@ bool apply(Handoff& h, std::string_view key, std::string_view v) {
     return false;
 }
 
+std::string fd_or_dash(int fd) {
+    return fd < 0 ? std::string("-") : std::to_string(fd);
+}
+
+// Fields a server must get; the seccomp ones are optional, so that a server of this version
+// also starts under a keeper of an earlier one (a live upgrade runs the new binary under the
+// old keeper).
+constexpr std::size_t kRequiredFields = 9;
+
 } // namespace
 
 std::string encode_handoff(const Handoff& h) {
     return fmt::format("fuse={},init={},keeper={},control={},generation={},control-now={},"
-                       "keeper-pid={},keeper-boottime={},keeper-wall={}",
-                       h.fuse_fd, h.init_fd, h.keeper_fd,
-                       h.control_fd < 0 ? std::string("-") : std::to_string(h.control_fd),
+                       "keeper-pid={},keeper-boottime={},keeper-wall={},seccomp={},in-flight={}",
+                       h.fuse_fd, h.init_fd, h.keeper_fd, fd_or_dash(h.control_fd),
                        h.generation, h.control_now ? 1 : 0, h.keeper_pid, h.keeper_boottime_s,
-                       h.keeper_wall_s);
+                       h.keeper_wall_s, fd_or_dash(h.seccomp_fd), fd_or_dash(h.in_flight_fd));
 }
 
 Result<Handoff> decode_handoff(std::string_view text) {
     Handoff h;
-    std::size_t fields = 0;
+    std::size_t required = 0;
+    std::vector<std::string_view> seen;
     while (!text.empty()) {
         auto [item, rest] = split_first(text, ',');
         auto eq = item.find('=');
-        if (eq == std::string_view::npos || !apply(h, item.substr(0, eq), item.substr(eq + 1))) {
+        std::string_view key = item.substr(0, eq);
+        if (eq == std::string_view::npos || std::find(seen.begin(), seen.end(), key) != seen.end() ||
+            !apply(h, key, item.substr(eq + 1))) {
             return bad(fmt::format("bad field '{}'", item.substr(0, 64)));
         }
-        ++fields;
+        seen.push_back(key);
+        required += key == "seccomp" || key == "in-flight" ? 0 : 1;
         text = rest;
     }
-    if (fields != 9 || h.fuse_fd < 0 || h.init_fd < 0 || h.keeper_fd < 0) {
+    if (required != kRequiredFields || h.fuse_fd < 0 || h.init_fd < 0 || h.keeper_fd < 0) {
         return bad("incomplete");
     }
     return h;

@@ -23,6 +23,8 @@ struct Handoff {
     int init_fd = -1;    ///< a memfd with the connection's INIT request
     int keeper_fd = -1;  ///< this server's end of a SOCK_SEQPACKET pair for Messages
     int control_fd = -1; ///< the listening control socket; -1: none (--no-socket)
+    int seccomp_fd = -1;   ///< the listening seccomp socket; -1: none (--no-seccomp)
+    int in_flight_fd = -1; ///< memfd with seccomp::InFlight, shared with the keeper; -1: none
     /// The server's number: never the same twice while /run/lensfs lasts, so that the file
     /// handles of one server are never taken for another's.
     std::uint64_t generation = 0;

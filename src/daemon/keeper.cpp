@@ -1,5 +1,6 @@
 #include "daemon/keeper.hpp"
 #include "daemon/keeper_parts.hpp"
+#include "daemon/listener_channel.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 #include <optional>
+#include <vector>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -35,6 +37,8 @@ void Keeper::start_server(bool control_now) {
     h.fuse_fd = fuse_fd_of(connection_, fuse_fd_);
     h.init_fd = init_.get();
     h.control_fd = listener_ ? listener_->fd.get() : stored_control_.get();
+    h.seccomp_fd = seccomp_listener_ ? seccomp_listener_->fd.get() : stored_seccomp_.get();
+    h.in_flight_fd = in_flight_fd_.get();
     h.generation = next_generation(o_.state_dir);
     h.control_now = control_now;
     h.keeper_pid = ::getpid();
@@ -48,6 +52,9 @@ void Keeper::start_server(bool control_now) {
     }
     log_info("keeper: started server {} (pid {}) from {}", child->generation, child->pid, binary_);
     (control_now ? current_ : next_) = std::move(*child);
+    if (control_now) {
+        hand_listeners(current_);
+    }
 }
 
 void Keeper::send(const std::optional<ServerChild>& child, Message m) {
@@ -80,6 +87,9 @@ void Keeper::on_ready(ServerChild& child) {
                 (void)service_notify("FDSTORE=1\nFDNAME=control", fds);
             }
             fdstore_ = static_cast<bool>(st);
+            if (fdstore_) {
+                store_seccomp();
+            }
             if (!st) {
                 log_warn("keeper: the service manager keeps no descriptors ({}): a restart "
                          "will break the containers' files",
@@ -106,6 +116,7 @@ void Keeper::end_upgrade(std::string_view how) {
     log_info("keeper: upgrade {}", how);
     upgrade_ = Upgrade::none;
     send(current_, Message::start_control);
+    hand_listeners(current_);
     if (current_) {
         current_->control = true;
     }
@@ -145,12 +156,13 @@ void Keeper::on_message(std::optional<ServerChild>& from, Message m) {
 }
 
 void Keeper::read_channel(std::optional<ServerChild>& child) {
-    char buf[64];
-    ssize_t n = ::recv(child->channel.get(), buf, sizeof(buf), MSG_DONTWAIT);
-    if (n <= 0) {
+    ChannelDatagram d;
+    if (receive_datagram(child->channel.get(), d, true) <= 0) {
         return; // closed: the exit shows up as SIGCHLD
     }
-    if (auto m = parse_message(std::string_view(buf, static_cast<std::size_t>(n)))) {
+    if (auto listeners = take_listeners(d)) {
+        keep_listeners(std::move(*listeners));
+    } else if (auto m = parse_message(d.text)) {
         on_message(child, *m);
     }
 }
@@ -181,6 +193,11 @@ void Keeper::on_current_exit(int status) {
 }
 
 void Keeper::on_exit(pid_t pid, int status) {
+    for (auto* c : {&current_, &next_, &old_}) {
+        if (*c && (*c)->pid == pid && (*c)->control) {
+            let_through_in_flight(); // its agent may have died between taking and answering
+        }
+    }
     if (current_ && current_->pid == pid) {
         if (!stopping_) {
             on_current_exit(status);
@@ -293,15 +310,20 @@ int Keeper::poll_timeout_ms() const {
 
 void Keeper::finish() {
     if (fdstore_ && exit_status_ == 0) {
-        log_info("keeper: leaving the mount of {} in the service manager's descriptor store: "
-                 "the next start takes it over and the containers' files keep working",
-                 o_.mountpoint);
+        log_info("keeper: leaving the mount of {} and {} seccomp listeners in the service "
+                 "manager's descriptor store: the next start takes them over and the "
+                 "containers' files keep working",
+                 o_.mountpoint, listeners_.size());
         return;
     }
+    leave_listeners_to_holder();
     log_info("keeper: unmounting {}", o_.mountpoint);
     fuse::unmount(o_.mountpoint);
     if (listener_) {
         control::remove_socket_file(*listener_);
+    }
+    if (seccomp_listener_) {
+        control::remove_socket_file(*seccomp_listener_);
     }
 }
 
@@ -334,13 +356,15 @@ int Keeper::run() {
             start_server(true);
         }
         check_deadline();
-        pollfd fds[4] = {
+        std::vector<pollfd> fds = {
             {signals_.get(), POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}};
         std::optional<ServerChild>* owners[3] = {&current_, &next_, &old_};
         for (int i = 0; i < 3; ++i) {
             fds[i + 1].fd = *owners[i] ? (*owners[i])->channel.get() : -1;
         }
-        if (::poll(fds, 4, poll_timeout_ms()) < 0) {
+        constexpr std::size_t kFirstListener = 4;
+        watch_listeners(fds);
+        if (::poll(fds.data(), fds.size(), poll_timeout_ms()) < 0) {
             continue;
         }
         for (int i = 0; i < 3; ++i) {
@@ -348,6 +372,7 @@ int Keeper::run() {
                 read_channel(*owners[i]);
             }
         }
+        check_listeners(fds, kFirstListener);
         if ((fds[0].revents & POLLIN) != 0) {
             signalfd_siginfo si{};
             if (::read(signals_.get(), &si, sizeof(si)) == sizeof(si)) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <poll.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "daemon/options.hpp"
 #include "daemon/spawn.hpp"
 #include "fuse/session.hpp"
+#include "seccomp/agent.hpp"
+#include "seccomp/in_flight.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
 #include "util/unique_fd.hpp"
@@ -59,6 +62,17 @@ private:
     Status restore(std::map<std::string, int>& stored);
     Status mount();
     Status open_control();
+    // keeper_seccomp.cpp: the seccomp socket and the listeners kept across servers.
+    Status open_seccomp();
+    void restore_seccomp(std::map<std::string, int>& stored);
+    void store_seccomp();
+    void take_back_from_holder();
+    void keep_listeners(std::vector<seccomp::KeptListener> listeners);
+    void hand_listeners(const std::optional<ServerChild>& child);
+    void let_through_in_flight();
+    void watch_listeners(std::vector<pollfd>& fds) const;
+    void check_listeners(const std::vector<pollfd>& fds, std::size_t first);
+    void leave_listeners_to_holder();
     void start_server(bool control_now);
     void send(const std::optional<ServerChild>& child, Message m);
     void on_signal(int sig);
@@ -85,6 +99,11 @@ private:
     UniqueFd init_;    ///< memfd with the INIT request
     std::optional<control::Listener> listener_;
     UniqueFd stored_control_;
+    std::optional<control::Listener> seccomp_listener_;
+    UniqueFd stored_seccomp_;
+    UniqueFd in_flight_fd_; ///< memfd: seccomp::InFlight shared with the servers
+    seccomp::InFlight* in_flight_ = nullptr;
+    std::map<std::uint64_t, seccomp::KeptListener> listeners_;
     PidFile pidfile_;
     std::optional<ServerChild> current_;
     std::optional<ServerChild> next_;

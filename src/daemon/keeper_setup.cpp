@@ -52,6 +52,7 @@ Status Keeper::restore(std::map<std::string, int>& stored) {
     if (auto it = stored.find("control"); it != stored.end()) {
         stored_control_ = UniqueFd(it->second);
     }
+    restore_seccomp(stored);
     fdstore_ = true;
     log_info("keeper: taking over the FUSE connection of {} from the service manager's store",
              o_.mountpoint);
@@ -109,6 +110,9 @@ Status Keeper::setup() {
         return st;
     }
     if (Status st = open_control(); !st) {
+        return st;
+    }
+    if (Status st = open_seccomp(); !st) {
         return st;
     }
     if (!o_.foreground) {

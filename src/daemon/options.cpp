@@ -136,6 +136,16 @@ Status set_state_dir(const char* arg, Options& o) {
     return Ok{};
 }
 
+Status set_seccomp_socket(const char* arg, Options& o) {
+    auto path = absolute_path("--seccomp-socket", arg);
+    if (!path) {
+        return std::move(path).error();
+    }
+    o.seccomp_socket = std::move(*path);
+    o.seccomp_given = true;
+    return Ok{};
+}
+
 Status set_socket_group(const char* arg, Options& o) {
     if (*arg == '\0') {
         return Error{EINVAL, "--socket-group takes a group name or number"};
@@ -182,6 +192,8 @@ constexpr OptionRow<Options> kOptions[] = {
     {"state-dir", 0, true, &set_state_dir},
     {"control-idle-timeout", 0, true, &set_idle_timeout},
     {"view-of", 0, true, &set_view_of},
+    {"seccomp-socket", 0, true, &set_seccomp_socket},
+    {"no-seccomp", 0, false, &clear_flag<&Options::seccomp>},
     // LXCFS 5's command line, so its units and scripts start lensfs unchanged.
     {"enable-loadavg", 'l', false, &ignore}, // loadavg is always virtualized
     {"disable-swap", 'u', false, &clear_flag<&Options::swap>},
@@ -209,6 +221,9 @@ Result<Options> parse_options(int argc, char** argv) {
     // of its own unless asked for one, and asks the service's socket for id: lookups.
     if (o.view_of.kind != ViewOf::Kind::none && !o.socket_given) {
         o.control_socket = false;
+    }
+    if (o.view_of.kind != ViewOf::Kind::none && !o.seccomp_given) {
+        o.seccomp = false;
     }
     return o;
 }
@@ -239,8 +254,9 @@ Options:
       --fuse-debug         print libfuse's trace of every request (very verbose)
       --view-of SPEC       serve every reader one container's view (SPEC:
                            pid:N, cgroup:PATH or id:ID; see lensfs(8)); runs
-                           beside the service: no control socket of its own
-                           (unless given --socket PATH), id: asked of the service
+                           beside the service: no control or seccomp socket of
+                           its own (unless given --socket PATH or
+                           --seccomp-socket PATH), id: asked of the service
 
 Control socket and registry (see lensfs-protocol(7)):
       --socket PATH        serve the control socket at PATH (default
@@ -261,6 +277,16 @@ Control socket and registry (see lensfs-protocol(7)):
       --control-idle-timeout N
                            close a control connection after N seconds without a
                            complete request (1-86400, default 30)
+
+sysinfo(2) for containers (see "sysinfo" in lensfs(8), docs/sysinfo.md):
+      --seccomp-socket PATH
+                           take seccomp listeners from OCI runtimes at PATH
+                           (linux.seccomp.listenerPath; default
+                           /run/lensfs/seccomp.sock, mode 0600, root only) and
+                           answer the containers' sysinfo(2) calls with their
+                           own memory, uptime, load and task count
+      --no-seccomp         no seccomp socket (a container configured for one
+                           then fails to start: runc cannot send its listener)
   -h, --help               show this help and exit
   -V, --version            show the version and exit
 

@@ -11,6 +11,7 @@ namespace lensfs::daemon {
 inline constexpr const char* kDefaultMountpoint = "/var/lib/lensfs";
 inline constexpr const char* kDefaultSocket = "/run/lensfs/lensfs.sock";
 inline constexpr const char* kDefaultStateDir = "/run/lensfs";
+inline constexpr const char* kDefaultSeccompSocket = "/run/lensfs/seccomp.sock";
 inline constexpr unsigned kDefaultIdleTimeoutS = 30;
 
 /// --view-of: every reader of the mount gets this one container's view.
@@ -38,6 +39,10 @@ struct Options {
     unsigned idle_timeout_s = kDefaultIdleTimeoutS; ///< control connections
     bool swap = true;    ///< false: -u/--disable-swap (LXCFS): swap shown as none
     std::string pidfile; ///< -p/--pidfile: write the daemon's pid here; empty: none
+    /// Where runtimes send seccomp listeners (the agent answering sysinfo(2)).
+    std::string seccomp_socket = kDefaultSeccompSocket;
+    bool seccomp = true;        ///< false: --no-seccomp, or --view-of without --seccomp-socket
+    bool seccomp_given = false; ///< --seccomp-socket was on the command line
     std::vector<std::string> ignored_fuse_options; ///< -o options accepted and not applied
     ViewOf view_of;
     bool help = false;

@@ -79,7 +79,8 @@ Result<ServerChild> spawn_server(const std::string& binary, const std::vector<st
         args.push_back(const_cast<char*>(a.c_str()));
     }
     args.push_back(nullptr);
-    const int keep[] = {handoff.fuse_fd, handoff.init_fd, handoff.keeper_fd, handoff.control_fd};
+    const int keep[] = {handoff.fuse_fd,    handoff.init_fd,    handoff.keeper_fd,
+                        handoff.control_fd, handoff.seccomp_fd, handoff.in_flight_fd};
     pid_t pid = ::fork();
     if (pid < 0) {
         return make_error(errno, "fork");

@@ -23,6 +23,20 @@ TEST_CASE("a handoff survives the environment variable") {
     back = decode_handoff(encode_handoff(h));
     REQUIRE(back);
     CHECK(*back == h);
+    h.seccomp_fd = 7;
+    h.in_flight_fd = 8;
+    back = decode_handoff(encode_handoff(h));
+    REQUIRE(back);
+    CHECK(*back == h);
+}
+
+TEST_CASE("a handoff from a keeper without the seccomp fields is taken (live upgrade)") {
+    auto h = decode_handoff("fuse=3,init=4,keeper=5,control=6,generation=2,control-now=0,"
+                            "keeper-pid=10,keeper-boottime=1.5,keeper-wall=2.5");
+    REQUIRE(h);
+    CHECK(h->seccomp_fd == -1);
+    CHECK(h->in_flight_fd == -1);
+    CHECK(h->control_fd == 6);
 }
 
 TEST_CASE("a handoff that is not what a keeper writes is refused") {
@@ -39,7 +53,11 @@ TEST_CASE("a handoff that is not what a keeper writes is refused") {
           "fuse=3,init=4,keeper=5,control=-,generation=1,control-now=1,keeper-pid=1,"
           "keeper-boottime=1,keeper-wall=1,extra=1",
           "fuse=3,init=4,keeper=5,control=-,generation=1,control-now=1,keeper-pid=99999999,"
-          "keeper-boottime=1,keeper-wall=1"}) {
+          "keeper-boottime=1,keeper-wall=1",
+          "fuse=3,init=4,keeper=5,control=-,generation=1,control-now=1,keeper-pid=1,"
+          "keeper-boottime=1,seccomp=3,seccomp=4",
+          "fuse=3,init=4,keeper=5,control=-,generation=1,control-now=1,keeper-pid=1,"
+          "keeper-boottime=1,keeper-wall=1,seccomp=x"}) {
         INFO(text);
         auto h = decode_handoff(text);
         REQUIRE_FALSE(h);
