@@ -225,6 +225,11 @@ Result<Options> parse_options(int argc, char** argv) {
     if (o.view_of.kind != ViewOf::Kind::none && !o.seccomp_given) {
         o.seccomp = false;
     }
+    // Beside the registry, like every other file of one daemon: two daemons with their own
+    // state directories never share a seccomp socket.
+    if (!o.seccomp_given) {
+        o.seccomp_socket = o.state_dir + "/" + kSeccompSocketName;
+    }
     return o;
 }
 
@@ -282,7 +287,8 @@ sysinfo(2) for containers (see "sysinfo" in lensfs(8), docs/sysinfo.md):
       --seccomp-socket PATH
                            take seccomp listeners from OCI runtimes at PATH
                            (linux.seccomp.listenerPath; default
-                           /run/lensfs/seccomp.sock, mode 0600, root only) and
+                           STATE_DIR/seccomp.sock, that is /run/lensfs/seccomp.sock;
+                           mode 0600, root only) and
                            answer the containers' sysinfo(2) calls with their
                            own memory, uptime, load and task count
       --no-seccomp         no seccomp socket (a container configured for one

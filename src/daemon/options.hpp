@@ -12,6 +12,7 @@ inline constexpr const char* kDefaultMountpoint = "/var/lib/lensfs";
 inline constexpr const char* kDefaultSocket = "/run/lensfs/lensfs.sock";
 inline constexpr const char* kDefaultStateDir = "/run/lensfs";
 inline constexpr const char* kDefaultSeccompSocket = "/run/lensfs/seccomp.sock";
+inline constexpr const char* kSeccompSocketName = "seccomp.sock"; ///< in the state directory
 inline constexpr unsigned kDefaultIdleTimeoutS = 30;
 
 /// --view-of: every reader of the mount gets this one container's view.
@@ -39,7 +40,8 @@ struct Options {
     unsigned idle_timeout_s = kDefaultIdleTimeoutS; ///< control connections
     bool swap = true;    ///< false: -u/--disable-swap (LXCFS): swap shown as none
     std::string pidfile; ///< -p/--pidfile: write the daemon's pid here; empty: none
-    /// Where runtimes send seccomp listeners (the agent answering sysinfo(2)).
+    /// Where runtimes send seccomp listeners (the agent answering sysinfo(2)); by default
+    /// STATE_DIR/seccomp.sock.
     std::string seccomp_socket = kDefaultSeccompSocket;
     bool seccomp = true;        ///< false: --no-seccomp, or --view-of without --seccomp-socket
     bool seccomp_given = false; ///< --seccomp-socket was on the command line

@@ -172,6 +172,12 @@ void ServerProcess::start_control() {
             s.generation = h_.generation;
             s.open_files = cx_.handles.in_use();
             s.mount = o_.mountpoint;
+            if (agent_) {
+                const auto& c = agent_->counters();
+                s.reads["sysinfo"] = c.answered.load();
+                s.errors["sysinfo.let-through"] = c.let_through.load();
+                s.errors["seccomp.refused-senders"] = c.senders_refused.load();
+            }
         },
         [this]() -> Status {
             send(Message::upgrade);

@@ -27,7 +27,8 @@ constexpr std::uint64_t kWakeKey = 1;
 constexpr std::uint64_t kLowestKeyBase = 1ULL << 32; // far from the two keys above
 constexpr std::size_t kMaxFdsPerMessage = 8;
 
-RateLimit g_refusals;
+RateLimit g_peer_refusals;              // anyone who can connect: at most one line in 10 s
+RateLimit g_refusals{100};              // root senders: every refusal, unless a flood
 
 bool process_alive(pid_t pid) {
     return ::kill(pid, 0) == 0 || errno == EPERM;
@@ -80,6 +81,11 @@ Status read_sender(int conn, Clock::time_point deadline, std::string& text,
         text.append(buf, static_cast<std::size_t>(n));
         if (text.size() > kMaxStateBytes) {
             return Error{E2BIG, "the sender's message is too big"};
+        }
+        // A runtime need not close the connection (runc exec keeps it open while its
+        // process starts): one whole document with its descriptor is the message.
+        if (!fds.empty() && decode_process_state(text)) {
+            return Ok{};
         }
     }
 }
@@ -201,7 +207,7 @@ void Agent::take_sender(UniqueFd conn) {
     socklen_t len = sizeof(peer);
     if (::getsockopt(conn.get(), SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != 0) {
         ++counters_.senders_refused;
-        log_warn_limited(g_refusals,
+        log_warn_limited(g_peer_refusals,
                          "seccomp: refused a sender (pid {}, uid {}): only root may send "
                          "listeners",
                          peer.pid, peer.uid);
