@@ -94,10 +94,12 @@ std::string status_text(const DaemonStatus& s, double now_boottime_s) {
     std::string out = fmt::format(
         "lensfs {}, keeper pid {}, server {} pid {}\n"
         "mount:       {}\n"
+        "seccomp:     {}\n"
         "started:     {} (up {})\n"
         "containers:  {}\n"
         "open files:  {}\n",
         s.version, s.keeper_pid, s.generation, s.pid, s.mount.empty() ? "-" : s.mount,
+        s.seccomp_socket.empty() ? "- (no sysinfo(2) agent)" : s.seccomp_socket,
         format_wall(s.start_wall_s),
         format_duration(now_boottime_s - s.start_boottime_s), s.containers, s.open_files);
     auto section = [&](const char* title, const std::map<std::string, std::uint64_t>& counts) {
@@ -130,6 +132,7 @@ std::string status_json(const DaemonStatus& s) {
               {"generation", s.generation},
               {"open_files", s.open_files},
               {"mount", s.mount},
+              {"seccomp_socket", s.seccomp_socket},
               {"start_time", {{"boottime", s.start_boottime_s}, {"wall", s.start_wall_s}}},
               {"containers", s.containers},
               {"reads", json(s.reads)},

@@ -37,6 +37,20 @@ Commands:
                             account when the daemon can be reached.
                             With --cgroup, --start-time sets the start (default:
                             the registered one, else the host's boot).
+  oci-config [--mount MNT] [--hook PATH] [--seccomp-socket PATH | --no-seccomp]
+             BUNDLE
+                            make BUNDLE/config.json (an OCI runtime bundle) use
+                            lensfs: the lensfs-oci-hook entries (createRuntime,
+                            createContainer, poststop; with --socket when one
+                            was given) and a seccomp rule SCMP_ACT_NOTIFY for
+                            sysinfo with linux.seccomp.listenerPath, so that
+                            the daemon answers the container's sysinfo(2). An
+                            existing seccomp profile is kept (the rule is
+                            appended). Mount and seccomp socket are asked of
+                            the daemon unless given; --hook defaults to
+                            lensfs-oci-hook next to lensctl or in ../bin, else
+                            /usr/local/bin/lensfs-oci-hook. Running it again
+                            changes nothing. See docs/sysinfo.md.
 
 Options:
       --socket PATH         the control socket (default: $LENSFS_SOCKET, else

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "ctl/commands.hpp"
+#include "ctl/oci_config.hpp"
 #include "ctl/options.hpp"
 
 int main(int argc, char** argv) {
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
             return run_show(*options);
         case Command::upgrade:
             return run_upgrade(*options);
+        case Command::oci_config:
+            return run_oci_config(*options);
         default:
             return run_daemon_command(*options);
         }

@@ -22,6 +22,7 @@ struct Seen {
     bool start_time = false;
     bool annotation = false;
     bool show_only = false; // --cgroup-root, --no-cpu-quota-view
+    bool oci_only = false;  // --mount, --hook, --seccomp-socket, --no-seccomp
 };
 
 // What the option table works on: the options and which command-specific ones were given.
@@ -106,7 +107,38 @@ Status set_version(const char* /*arg*/, Parsed& p) {
     return Ok{};
 }
 
+Result<std::string> absolute(const char* option, const char* arg) {
+    if (*arg != '/') {
+        return usage(std::string(option) + " takes an absolute path, not '" + arg + "'");
+    }
+    return std::string(arg);
+}
+
+template <std::string Options::*Field>
+Status set_oci_path(const char* arg, Parsed& p) {
+    const char* name = Field == &Options::mount  ? "--mount"
+                       : Field == &Options::hook ? "--hook"
+                                                 : "--seccomp-socket";
+    auto path = absolute(name, arg);
+    if (!path) {
+        return std::move(path).error();
+    }
+    p.o.*Field = std::move(*path);
+    p.seen.oci_only = true;
+    return Ok{};
+}
+
+Status set_no_seccomp(const char* /*arg*/, Parsed& p) {
+    p.o.seccomp = false;
+    p.seen.oci_only = true;
+    return Ok{};
+}
+
 constexpr OptionRow<Parsed> kOptions[] = {
+    {"mount", 0, true, &set_oci_path<&Options::mount>},
+    {"hook", 0, true, &set_oci_path<&Options::hook>},
+    {"seccomp-socket", 0, true, &set_oci_path<&Options::seccomp_socket>},
+    {"no-seccomp", 0, false, &set_no_seccomp},
     {"socket", 0, true, &set_socket},
     {"json", 0, false, &set_json},
     {"timeout", 0, true, &set_timeout},
@@ -126,7 +158,7 @@ std::optional<Command> command_from_name(std::string_view name) {
         {"list", Command::list},          {"get", Command::get},
         {"register", Command::register_}, {"unregister", Command::unregister},
         {"status", Command::status},      {"show", Command::show},
-        {"upgrade", Command::upgrade},
+        {"upgrade", Command::upgrade},    {"oci-config", Command::oci_config},
     };
     for (const auto& [n, c] : kNames) {
         if (n == name) {
@@ -202,7 +234,19 @@ Status check_command(const std::vector<std::string>& words, Options& o, const Se
     if (seen.show_only && o.command != Command::show) {
         return usage("--cgroup-root and --no-cpu-quota-view are only for show");
     }
+    if (seen.oci_only && o.command != Command::oci_config) {
+        return usage("--mount, --hook, --seccomp-socket and --no-seccomp are only for oci-config");
+    }
     switch (o.command) {
+    case Command::oci_config:
+        if (Status st = take_words(words, 1, "BUNDLE (the directory of config.json)"); !st) {
+            return st;
+        }
+        o.bundle = words[1];
+        if (!o.seccomp && !o.seccomp_socket.empty()) {
+            return usage("--seccomp-socket and --no-seccomp exclude each other");
+        }
+        return check_simple({words[0]}, o, seen);
     case Command::register_:
         return check_register(words, o, seen);
     case Command::show:
@@ -241,8 +285,8 @@ Result<Options> parse_options(int argc, char** argv) {
     }
     const std::vector<std::string>& words = *parsed_words;
     if (words.empty()) {
-        return usage("missing command: list, get, register, unregister, status, show or "
-                     "upgrade (try --help)");
+        return usage("missing command: list, get, register, unregister, status, show, "
+                     "upgrade or oci-config (try --help)");
     }
     if (Status st = check_command(words, o, p.seen); !st) {
         return std::move(st).error();

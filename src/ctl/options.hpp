@@ -10,7 +10,7 @@
 
 namespace lensfs::ctl {
 
-enum class Command { list, get, register_, unregister, status, show, upgrade };
+enum class Command { list, get, register_, unregister, status, show, upgrade, oci_config };
 
 /// The command line of lensctl, checked: each command has the arguments it needs and no
 /// option that belongs to another command.
@@ -27,6 +27,11 @@ struct Options {
     std::map<std::string, std::string> annotations; ///< register
     std::string cgroup_root;                        ///< show: read cgroups below this directory
     bool cpu_quota_view = true;                     ///< show
+    std::string bundle;         ///< oci-config: the bundle directory
+    std::string mount;          ///< oci-config --mount ("" = ask the daemon)
+    std::string hook;           ///< oci-config --hook ("" = next to lensctl)
+    std::string seccomp_socket; ///< oci-config --seccomp-socket ("" = ask the daemon)
+    bool seccomp = true;        ///< oci-config: false with --no-seccomp
     bool help = false;
     bool version = false;
 };

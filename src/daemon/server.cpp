@@ -172,6 +172,7 @@ void ServerProcess::start_control() {
             s.generation = h_.generation;
             s.open_files = cx_.handles.in_use();
             s.mount = o_.mountpoint;
+            s.seccomp_socket = agent_ ? o_.seccomp_socket : std::string();
             if (agent_) {
                 const auto& c = agent_->counters();
                 s.reads["sysinfo"] = c.answered.load();

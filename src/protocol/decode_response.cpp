@@ -83,6 +83,7 @@ std::optional<DaemonStatus> read_status(Fields& f) {
     auto generation = f.count("generation", Need::optional);
     auto open_files = f.count("open_files", Need::optional);
     auto mount = f.text("mount", Need::optional);
+    auto seccomp_socket = f.text("seccomp_socket", Need::optional);
     auto reads = f.count_map("reads", Need::optional);
     auto errors = f.count_map("errors", Need::optional);
     if (f.failed()) {
@@ -97,6 +98,7 @@ std::optional<DaemonStatus> read_status(Fields& f) {
     s.generation = generation.value_or(0);
     s.open_files = open_files.value_or(0);
     s.mount = std::move(mount).value_or("");
+    s.seccomp_socket = std::move(seccomp_socket).value_or("");
     s.reads = std::move(reads).value_or(std::map<std::string, std::uint64_t>{});
     s.errors = std::move(errors).value_or(std::map<std::string, std::uint64_t>{});
     return s;

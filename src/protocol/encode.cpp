@@ -109,6 +109,7 @@ std::string encode_status(std::optional<std::int64_t> seq, const DaemonStatus& s
         {"generation", s.generation},
         {"open_files", s.open_files},
         {"mount", s.mount},
+        {"seccomp_socket", s.seccomp_socket},
         {"reads", ojson(s.reads)},
         {"errors", ojson(s.errors)},
     };

@@ -128,6 +128,7 @@ struct DaemonStatus {
     std::uint64_t generation = 0;               ///< the serving server's number
     std::uint64_t open_files = 0;               ///< files open on the mount in this server
     std::string mount;                          ///< the mount point ("" when unknown)
+    std::string seccomp_socket; ///< where runtimes send seccomp listeners ("" = no agent)
     std::map<std::string, std::uint64_t> reads; ///< reads served per file, e.g. "proc/meminfo"
     std::map<std::string, std::uint64_t> errors; ///< error counters by kind, named by the daemon
 

@@ -112,9 +112,14 @@ TEST_CASE("status responses round-trip") {
                         7,
                         12,
                         "/var/lib/lensfs",
+                        "/run/lensfs/seccomp.sock",
                         {{"proc/meminfo", 10}, {"proc/uptime", 18446744073709551615ull}},
                         {{"control", 2}}};
     Response back = decode_line(encode_status(6, status));
+    REQUIRE(back.status);
+    CHECK(*back.status == status);
+    status.seccomp_socket.clear(); // no agent
+    back = decode_line(encode_status(7, status));
     REQUIRE(back.status);
     CHECK(*back.status == status);
 }
