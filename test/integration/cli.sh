@@ -50,6 +50,7 @@ for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z-]+( [A-Z]+)?' | tr
     =N) value=2 ;;
     =SPEC) value=pid:1 ;;
     =MS) value=5 ;;
+    =PATH) value=/tmp/lensfs-cli-unused.sock ;;
     =*) value=x ;;
     *) value="" ;;
     esac

@@ -20,8 +20,8 @@ $(tail -n 30 "$ITEST_TMP/manager.err")"
 
 expect_eq "READY=1 from the first keeper" yes "$(val first-ready)" "$show"
 expect_eq "with MAINPID the keeper's pid" ok "$(val first-mainpid)" "$show"
-expect_eq "the keeper stores the FUSE descriptor, the INIT request and the control socket" \
-    "control,fuse,fuse-init" "$(val stored)" "$show"
+expect_eq "the keeper stores the FUSE descriptor, the INIT request, the control and seccomp sockets" \
+    "control,fuse,fuse-init,seccomp-socket" "$(val stored)" "$show"
 expect_eq "SIGTERM under the manager: exit status 0" 0 "$(val stop-status)" "$show"
 expect_eq "the mount stays for the next start" yes "$(val mounted-after-stop)" "$show"
 expect_eq "READY=1 from the keeper started with the store" yes "$(val second-ready)" "$show"
