@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "util/fd_passing.hpp"
 #include "util/parse.hpp"
 
 namespace lensfs::daemon {
@@ -33,16 +34,7 @@ long receive_datagram(int sock, ChannelDatagram& out, bool nonblocking) {
         out.text.clear();
         return -1;
     }
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-            std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (std::size_t i = 0; i < count; ++i) {
-                int fd = -1;
-                std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-                out.fds.emplace_back(fd);
-            }
-        }
-    }
+    take_passed_fds(msg, out.fds);
     out.text.resize(static_cast<std::size_t>(n));
     return static_cast<long>(n);
 }
@@ -57,20 +49,8 @@ Status send_listeners(int sock, std::span<const ListenerRef> listeners) {
             text += fmt::format("{} {}\n", l.key, l.id);
             fds.push_back(l.fd);
         }
-        std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
-        iovec iov{text.data(), text.size()};
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.data();
-        msg.msg_controllen = control.size();
-        cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-        std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-        if (::sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
-            return make_error(errno, "passing seccomp listeners");
+        if (Status st = send_with_fds(sock, text, fds); !st) {
+            return make_error(st.error().code, "passing seccomp listeners");
         }
     }
     return Ok{};

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "util/fd_passing.hpp"
+
 #include "util/parse.hpp"
 #include "util/unique_fd.hpp"
 
@@ -57,25 +59,11 @@ Status service_notify(std::string_view state, std::span<const int> fds) {
     if (!fd) {
         return make_error(errno, "notify socket");
     }
-    iovec iov{const_cast<char*>(state.data()), state.size()};
-    msghdr msg{};
-    msg.msg_name = &*addr;
-    msg.msg_namelen = len;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    std::vector<char> control;
-    if (!fds.empty()) {
-        control.resize(CMSG_SPACE(sizeof(int) * fds.size()));
-        msg.msg_control = control.data();
-        msg.msg_controllen = control.size();
-        cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-        std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-    }
-    if (::sendmsg(fd.get(), &msg, MSG_NOSIGNAL) < 0) {
-        return make_error(errno, fmt::format("notifying the service manager at {}", path));
+    Status sent =
+        send_with_fds(fd.get(), state, fds, reinterpret_cast<const sockaddr*>(&*addr), len);
+    if (!sent) {
+        return make_error(sent.error().code,
+                          fmt::format("notifying the service manager at {}", path));
     }
     return Ok{};
 }

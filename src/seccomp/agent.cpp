@@ -14,6 +14,7 @@
 
 #include "seccomp/notify.hpp"
 #include "seccomp/process_state.hpp"
+#include "util/fd_passing.hpp"
 #include "util/log.hpp"
 
 namespace lensfs::seccomp {
@@ -61,17 +62,7 @@ Status read_sender(int conn, Clock::time_point deadline, std::string& text,
         if (n < 0) {
             return make_error(errno, "reading the sender's message");
         }
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
-                continue;
-            }
-            std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (std::size_t i = 0; i < count; ++i) {
-                int fd = -1;
-                std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-                fds.emplace_back(fd);
-            }
-        }
+        take_passed_fds(msg, fds);
         if ((msg.msg_flags & MSG_CTRUNC) != 0) {
             return Error{EINVAL, "the sender passed more descriptors than a runtime does"};
         }
