@@ -9,7 +9,6 @@
 #include <memory>
 #include <optional>
 #include <poll.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -19,11 +18,10 @@
 #include "control/server.hpp"
 #include "daemon/listener_channel.hpp"
 #include "daemon/registry_wiring.hpp"
+#include "daemon/sysinfo_service.hpp"
 #include "daemon/view_of.hpp"
 #include "fuse/session.hpp"
 #include "registry/registry.hpp"
-#include "seccomp/agent.hpp"
-#include "seccomp/sysinfo.hpp"
 #include "util/clock.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
@@ -82,9 +80,7 @@ public:
 private:
     void start_control();
     void stop_control();
-    void start_agent();
     void on_keeper_datagram(ChannelDatagram& d);
-    std::optional<struct sysinfo> sysinfo_for(pid_t pid);
     void send(Message m);
     void on_message(Message m);
     void log_status();
@@ -104,9 +100,7 @@ private:
     std::unique_ptr<fuse::Server> fuse_;
     std::unique_ptr<control::Services> services_;
     std::unique_ptr<control::ControlServer> control_;
-    std::unique_ptr<seccomp::Agent> agent_; ///< runs while control_ does
-    seccomp::InFlight* in_flight_ = nullptr;
-    std::vector<seccomp::KeptListener> adopted_; ///< from the keeper, until the agent runs
+    SysinfoService sysinfo_{o_, h_, engine_}; ///< its agent runs while control_ does
     double started_boottime_s_ = boottime_now();
     bool done_ = false;
     bool first_control_ = true; ///< the registry start() loaded is current
@@ -121,11 +115,6 @@ Status ServerProcess::start() {
                                    o_.socket_given ? o_.socket : client::socket_path(nullptr));
     cx_.host.persist_numbers(mount_state_file(o_, "host-entries"));
     restore_loadavg(); // before the first read: a baseline taken now would hide the saved one
-    if (h_.in_flight_fd >= 0) {
-        void* mem = ::mmap(nullptr, sizeof(seccomp::InFlight), PROT_READ | PROT_WRITE, MAP_SHARED,
-                           h_.in_flight_fd, 0);
-        in_flight_ = mem == MAP_FAILED ? nullptr : static_cast<seccomp::InFlight*>(mem);
-    }
     auto init = read_init(h_.init_fd);
     if (!init) {
         return std::move(init).error();
@@ -172,13 +161,7 @@ void ServerProcess::start_control() {
             s.generation = h_.generation;
             s.open_files = cx_.handles.in_use();
             s.mount = o_.mountpoint;
-            s.seccomp_socket = agent_ ? o_.seccomp_socket : std::string();
-            if (agent_) {
-                const auto& c = agent_->counters();
-                s.reads["sysinfo"] = c.answered.load();
-                s.errors["sysinfo.let-through"] = c.let_through.load();
-                s.errors["seccomp.refused-senders"] = c.senders_refused.load();
-            }
+            sysinfo_.report(s);
         },
         [this]() -> Status {
             send(Message::upgrade);
@@ -221,78 +204,19 @@ void ServerProcess::start_control() {
         control_.reset();
         return;
     }
-    start_agent();
-}
-
-// The seccomp agent runs in the server that serves the control socket, and only there: one
-// agent takes calls from the listeners at a time.
-void ServerProcess::start_agent() {
-    if (!o_.seccomp || h_.seccomp_fd < 0 || agent_) {
-        return;
-    }
-    seccomp::AgentConfig config;
-    config.answer = [this](pid_t pid) { return sysinfo_for(pid); };
-    config.received = [this](std::uint64_t key, const std::string& id, int fd) {
-        ListenerRef ref{key, id, fd};
-        if (Status st = send_listeners(h_.keeper_fd, std::span(&ref, 1)); !st) {
-            log_warn("seccomp: the keeper keeps no copy of container {}'s listener: {}", id,
-                     st.error().message());
-        }
-    };
-    config.in_flight = in_flight_;
-    config.key_base = h_.generation << 32;
-    agent_ = std::make_unique<seccomp::Agent>(h_.seccomp_fd, std::move(config));
-    if (Status st = agent_->start(); !st) {
-        log_error("{}", st.error().message());
-        agent_.reset();
-        return;
-    }
-    agent_->adopt(std::move(adopted_));
-    adopted_.clear();
-}
-
-std::optional<struct sysinfo> ServerProcess::sysinfo_for(pid_t pid) {
-    static const view::ServedFile* const files[3] = {view::served_file("proc/meminfo"),
-                                                     view::served_file("proc/uptime"),
-                                                     view::served_file("proc/loadavg")};
-    static const unsigned long page_size = static_cast<unsigned long>(::sysconf(_SC_PAGESIZE));
-    view::Container c = engine_.resolve_pid(pid);
-    if (c.is_host()) {
-        return std::nullopt; // the kernel's own answer is the host's
-    }
-    thread_local std::string texts[3];
-    for (int i = 0; i < 3; ++i) {
-        engine_.render_recent(*files[i], c, texts[i]);
-    }
-    auto facts = seccomp::facts_from_proc(texts[0], texts[1], texts[2]);
-    if (!facts) {
-        static RateLimit limit;
-        log_warn_limited(limit, "seccomp: no sysinfo(2) figures for pid {}: its files lack one",
-                         pid);
-        return std::nullopt;
-    }
-    return seccomp::pack_sysinfo(*facts, page_size);
+    sysinfo_.start();
 }
 
 void ServerProcess::on_keeper_datagram(ChannelDatagram& d) {
     if (auto listeners = take_listeners(d)) {
-        if (agent_) {
-            agent_->adopt(std::move(*listeners));
-        } else {
-            for (auto& l : *listeners) {
-                adopted_.push_back(std::move(l));
-            }
-        }
+        sysinfo_.adopt(std::move(*listeners));
     } else if (auto m = parse_message(d.text)) {
         on_message(*m);
     }
 }
 
 void ServerProcess::stop_control() {
-    if (agent_) {
-        agent_->stop(); // answers what it took; the keeper keeps the listeners
-        agent_.reset();
-    }
+    sysinfo_.stop();
     if (control_) {
         control_->stop();
         control_.reset();
